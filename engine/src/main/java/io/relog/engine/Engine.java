@@ -1,0 +1,328 @@
+package io.relog.engine;
+
+import io.relog.engine.command.CommandSpec;
+import io.relog.engine.command.CommandTable;
+import io.relog.engine.command.Reply;
+import io.relog.engine.keyspace.Database;
+import io.relog.engine.propagation.Propagation;
+import io.relog.engine.propagation.Propagator;
+import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The engine: the databases, the command table, expiry and the propagated write stream.
+ *
+ * <p><b>One writer.</b> Every method runs on the engine thread (the single thread that executes
+ * commands), unless documented otherwise. Log order is execution order: a write is propagated
+ * through {@link #propagate} while it executes, so the stream handed to {@link Propagation} is the
+ * order in which the keyspace changed.
+ *
+ * <p><b>Expiry</b> is exact: a key whose time has come is never returned. On a master it is
+ * deleted when found (lazily, by {@link #lookupRead}/{@link #lookupWrite}, or by the
+ * {@link #activeExpireCycle active cycle}) and the deletion is propagated as {@code DEL}; on a
+ * replica it is only masked, until the master's {@code DEL} arrives, as Redis 7 does.
+ */
+public final class Engine {
+
+    static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+
+    private final Database[] dbs;
+    private final CommandTable commands = new CommandTable();
+    private final Clock clock;
+    private final Propagator propagator;
+    private final SplittableRandom random = new SplittableRandom();
+    private final Map<CommandSpec, CommandStats> stats = new IdentityHashMap<>();
+
+    /** Time of the command being executed (Unix ms), fixed for the whole command like Redis' {@code server.mstime}. */
+    private long commandTime;
+    private boolean replica;
+
+    // Counters reported by INFO.
+    private long dirty;
+    private long expiredKeys;
+    private long keyspaceHits;
+    private long keyspaceMisses;
+    private long totalCommands;
+    private int activeExpireDb;
+
+    /**
+     * @param databases number of databases ({@code databases} directive, at least 1)
+     * @param clock     wall clock for expiry and propagation of relative times
+     * @param sink      receives the propagated write stream
+     */
+    public Engine(int databases, Clock clock, Propagation sink) {
+        if (databases < 1) {
+            throw new IllegalArgumentException("databases must be at least 1");
+        }
+        this.dbs = new Database[databases];
+        for (int i = 0; i < databases; i++) {
+            dbs[i] = new Database(i);
+        }
+        this.clock = clock;
+        this.propagator = new Propagator(sink);
+        this.commandTime = clock.millis();
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public int databases() {
+        return dbs.length;
+    }
+
+    public Database db(int index) {
+        return dbs[index];
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** The time of the current command in Unix ms (refreshed at the start of every command). */
+    public long now() {
+        return commandTime;
+    }
+
+    /** Refreshes the cached command time from the clock; the executor calls this per command. */
+    public void refreshTime() {
+        commandTime = clock.millis();
+    }
+
+    public SplittableRandom random() {
+        return random;
+    }
+
+    public Propagator propagator() {
+        return propagator;
+    }
+
+    /** Whether this engine applies a master's stream (expired keys are masked, not deleted). */
+    public boolean isReplica() {
+        return replica;
+    }
+
+    public void setReplica(boolean replica) {
+        this.replica = replica;
+    }
+
+    // ------------------------------------------------------------------ execution
+
+    /**
+     * Executes one command: looks it up, checks arity, runs it, and counts it for INFO
+     * commandstats. Replies go to {@code reply}; writes are propagated as they happen.
+     */
+    public void execute(Session session, byte[][] argv, Reply reply) {
+        refreshTime();
+        CommandSpec spec = commands.lookup(argv[0]);
+        if (spec == null) {
+            reply.error(unknownCommand(argv));
+            return;
+        }
+        CommandStats st = stats(spec);
+        if (!spec.arityAccepts(argv.length)) {
+            st.rejected++;
+            reply.error("ERR wrong number of arguments for '" + spec.name() + "' command");
+            return;
+        }
+        long start = System.nanoTime();
+        spec.handler().execute(this, session, argv, reply);
+        st.calls++;
+        st.nanos += System.nanoTime() - start;
+        totalCommands++;
+    }
+
+    /** Redis 7.0's text for an unknown command: name and up to the first args, each quoted. */
+    public static String unknownCommand(byte[][] argv) {
+        StringBuilder sb = new StringBuilder("ERR unknown command '")
+                .append(truncate(argv[0], 128)).append("', with args beginning with: ");
+        for (int i = 1; i < argv.length && sb.length() < 128; i++) {
+            sb.append('\'').append(truncate(argv[i], 128 - sb.length())).append("' ");
+        }
+        return sb.toString();
+    }
+
+    private static String truncate(byte[] b, int max) {
+        String s = new String(b, StandardCharsets.UTF_8);
+        return s.length() > Math.max(0, max) ? s.substring(0, Math.max(0, max)) : s;
+    }
+
+    /** Per-command counters for INFO commandstats. */
+    public static final class CommandStats {
+        public long calls;
+        public long nanos;
+        public long rejected;
+        public long failed;
+    }
+
+    public CommandStats stats(CommandSpec spec) {
+        return stats.computeIfAbsent(spec, s -> new CommandStats());
+    }
+
+    public Map<CommandSpec, CommandStats> allStats() {
+        return stats;
+    }
+
+    public void resetStats() {
+        stats.clear();
+        expiredKeys = 0;
+        keyspaceHits = 0;
+        keyspaceMisses = 0;
+        totalCommands = 0;
+    }
+
+    // ------------------------------------------------------------------ keyspace access
+
+    /** Redis' 24-bit LRU clock (seconds). */
+    public int lruClock() {
+        return (int) ((commandTime / 1000) & 0xffffff);
+    }
+
+    /**
+     * The value of {@code key} for a read, or {@code null} if absent or expired. Counts a hit or a
+     * miss and updates the key's access time.
+     */
+    public Object lookupRead(Database db, byte[] key) {
+        if (expireIfNeeded(db, key)) {
+            keyspaceMisses++;
+            return null;
+        }
+        Object v = db.getAndTouch(key, lruClock());
+        if (v == null) {
+            keyspaceMisses++;
+        } else {
+            keyspaceHits++;
+        }
+        return v;
+    }
+
+    /** The value of {@code key} for a write (expired keys are removed first), or {@code null}. */
+    public Object lookupWrite(Database db, byte[] key) {
+        expireIfNeeded(db, key);
+        return db.getAndTouch(key, lruClock());
+    }
+
+    /** Like {@link #lookupRead} without touching statistics or access time (OBJECT, TYPE of internals). */
+    public Object lookupQuiet(Database db, byte[] key) {
+        if (isExpired(db, key)) {
+            if (!replica) {
+                expireIfNeeded(db, key);
+            }
+            return null;
+        }
+        return db.peek(key);
+    }
+
+    /** Whether {@code key} has a time to live that has passed. */
+    public boolean isExpired(Database db, byte[] key) {
+        long when = db.expireAt(key);
+        return when >= 0 && when <= commandTime;
+    }
+
+    /**
+     * If {@code key} is expired: on a master deletes it and propagates {@code DEL}; on a replica
+     * leaves it (the master will send the DEL). Returns whether the key is logically gone.
+     */
+    public boolean expireIfNeeded(Database db, byte[] key) {
+        if (!isExpired(db, key)) {
+            return false;
+        }
+        if (replica) {
+            return true;
+        }
+        deleteExpired(db, key);
+        return true;
+    }
+
+    private void deleteExpired(Database db, byte[] key) {
+        db.remove(key);
+        expiredKeys++;
+        dirty++;
+        propagate(db.index(), new byte[][] {DEL, key});
+    }
+
+    /**
+     * One run of the active expiry cycle, like Redis' {@code activeExpireCycle}: samples keys with
+     * a time to live in each database (continuing where the last run stopped) and deletes the
+     * expired ones, repeating on a database while more than a quarter of a sample was expired,
+     * until {@code budgetNanos} is spent. Does nothing on a replica. Returns the keys deleted.
+     */
+    public int activeExpireCycle(long budgetNanos) {
+        if (replica) {
+            return 0;
+        }
+        refreshTime();
+        long deadline = System.nanoTime() + budgetNanos;
+        int deleted = 0;
+        for (int n = 0; n < dbs.length; n++) {
+            Database db = dbs[activeExpireDb];
+            activeExpireDb = (activeExpireDb + 1) % dbs.length;
+            int found;
+            do {
+                if (db.volatileSize() == 0) {
+                    break;
+                }
+                found = expireSample(db, 20);
+                deleted += found;
+            } while (found > 5 && System.nanoTime() < deadline);
+            if (System.nanoTime() >= deadline) {
+                break;
+            }
+        }
+        return deleted;
+    }
+
+    private final long[] expireCursors = new long[64];
+
+    private int expireSample(Database db, int count) {
+        int i = db.index() % expireCursors.length;
+        java.util.ArrayList<byte[]> due = new java.util.ArrayList<>();
+        long now = commandTime;
+        expireCursors[i] = db.expires().scan(expireCursors[i], count, (k, v) -> {
+            if ((Long) v <= now) {
+                due.add(k);
+            }
+        });
+        for (byte[] k : due) {
+            deleteExpired(db, k);
+        }
+        return due.size();
+    }
+
+    // ------------------------------------------------------------------ propagation and counters
+
+    /**
+     * Propagates a write executed in database {@code db} in its deterministic form, and counts
+     * it as a change (Redis' {@code server.dirty}).
+     */
+    public void propagate(int db, byte[][] argv) {
+        propagator.write(db, argv);
+    }
+
+    /** Adds to the changes-since-last-save counter ({@code rdb_changes_since_last_save}). */
+    public void addDirty(long n) {
+        dirty += n;
+    }
+
+    public long dirty() {
+        return dirty;
+    }
+
+    public long expiredKeys() {
+        return expiredKeys;
+    }
+
+    public long keyspaceHits() {
+        return keyspaceHits;
+    }
+
+    public long keyspaceMisses() {
+        return keyspaceMisses;
+    }
+
+    public long totalCommands() {
+        return totalCommands;
+    }
+}

@@ -1,0 +1,40 @@
+package io.relog.engine;
+
+/**
+ * The engine's view of one client: what command execution needs to know about it. The frontend's
+ * connection extends this with network state. Fields are read and written on the engine thread
+ * only, unless stated otherwise.
+ */
+public class Session {
+
+    private final long id;
+    private int db;
+    private int protocol = 2;
+
+    public Session(long id) {
+        this.id = id;
+    }
+
+    /** Unique client id, as {@code CLIENT ID} reports it. Any thread. */
+    public final long id() {
+        return id;
+    }
+
+    /** The selected database index. */
+    public final int db() {
+        return db;
+    }
+
+    public final void select(int db) {
+        this.db = db;
+    }
+
+    /** RESP protocol version: 2 or 3. */
+    public final int protocol() {
+        return protocol;
+    }
+
+    public final void protocol(int protocol) {
+        this.protocol = protocol;
+    }
+}

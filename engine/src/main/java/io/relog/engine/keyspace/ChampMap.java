@@ -1,0 +1,661 @@
+package io.relog.engine.keyspace;
+
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A persistent hash map from {@code byte[]} keys to values: a compressed hash-array mapped prefix
+ * trie (CHAMP, Steindorfer &amp; Vinju 2015) with the key hashes cached in the nodes, and
+ * Clojure-style owned edits.
+ *
+ * <h2>Owned edits and freezing</h2>
+ * Every node records the edit token ({@code owner}) of the map that created it. A mutation
+ * through a map whose token owns a node changes that node in place; any other node on the path is
+ * copied first, and the copy is owned. {@link #freeze()} hands out a view sharing the current root
+ * and gives this map a fresh token, in O(1): from then on no node reachable from the view is owned
+ * by anyone, so every later write copies the path it touches and the view never changes. Writes
+ * after a freeze cost one path copy per node the first time, then run in place again.
+ *
+ * <h2>Per-entry metadata</h2>
+ * Each entry carries a 32-bit {@code meta} word beside its cached hash (the keyspace keeps Redis'
+ * 24-bit LRU clock or LFU counter there). Metadata is not data: {@link #touch} updates it in place
+ * even in nodes shared with a frozen view, so a snapshot may see an older or newer access time but
+ * never different keys or values.
+ *
+ * <h2>Iteration order and SCAN</h2>
+ * Entries are visited in the order of {@link #scanOrder(int)} of their hash (the trie's path read
+ * as a number), which no insertion or deletion changes. A cursor is "the next scan order to
+ * visit", so {@link #scan} returns every key present for the whole scan exactly once, however the
+ * map changes between calls.
+ *
+ * <p>Not thread-safe: a live map is used by one thread (the engine thread). A frozen view may be read by
+ * any number of threads.
+ */
+public final class ChampMap {
+
+    private static final int BITS = 5;
+    private static final int MASK = 31;
+    /** Shift at which all 32 hash bits are consumed; nodes there hold full collisions. */
+    private static final int MAX_SHIFT = 35;
+    private static final int SEED = ThreadLocalRandom.current().nextInt();
+
+    private static final Node EMPTY = new Node(null, 0, 0, new Object[0], new long[0]);
+
+    private Node root;
+    private int size;
+    /** Edit token; {@code null} for a frozen view. */
+    private Object owner;
+
+    // Results of the last put/remove, to avoid allocating a result object per call.
+    private Object lastPrevious;
+    private boolean lastChangedSize;
+
+    /** An empty, mutable map. */
+    public ChampMap() {
+        this(EMPTY, 0, new Object());
+    }
+
+    private ChampMap(Node root, int size, Object owner) {
+        this.root = root;
+        this.size = size;
+        this.owner = owner;
+    }
+
+    /** The hash Relog uses for keys: Murmur3 (x86, 32-bit) with a per-process random seed. */
+    public static int hash(byte[] key) {
+        int h = SEED;
+        int n = key.length;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            int k = (key[i] & 0xff) | (key[i + 1] & 0xff) << 8 | (key[i + 2] & 0xff) << 16 | key[i + 3] << 24;
+            h ^= mixK(k);
+            h = Integer.rotateLeft(h, 13) * 5 + 0xe6546b64;
+        }
+        int k = 0;
+        switch (n & 3) {
+            case 3:
+                k ^= (key[i + 2] & 0xff) << 16;
+                // fall through
+            case 2:
+                k ^= (key[i + 1] & 0xff) << 8;
+                // fall through
+            case 1:
+                k ^= key[i] & 0xff;
+                h ^= mixK(k);
+                break;
+            default:
+                break;
+        }
+        h ^= n;
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+
+    private static int mixK(int k) {
+        k *= 0xcc9e2d51;
+        k = Integer.rotateLeft(k, 15);
+        return k * 0x1b873593;
+    }
+
+    /**
+     * The position of a hash in iteration order, as an unsigned 32-bit number: the trie's 5-bit
+     * path chunks, the root's chunk most significant.
+     */
+    public static int scanOrder(int hash) {
+        int order = 0;
+        for (int shift = 0; shift < 30; shift += BITS) {
+            order = (order << BITS) | ((hash >>> shift) & MASK);
+        }
+        return (order << 2) | (hash >>> 30);
+    }
+
+    /** Number of entries. */
+    public int size() {
+        return size;
+    }
+
+    public boolean isEmpty() {
+        return size == 0;
+    }
+
+    /** Whether this is a frozen (immutable) view. */
+    public boolean isFrozen() {
+        return owner == null;
+    }
+
+    /** The value mapped to {@code key}, or {@code null}. */
+    public Object get(byte[] key) {
+        return get(key, hash(key));
+    }
+
+    /** The value mapped to {@code key} whose {@link #hash} is {@code hash}, or {@code null}. */
+    public Object get(byte[] key, int hash) {
+        Node node = root;
+        for (int shift = 0; ; shift += BITS) {
+            if (shift >= MAX_SHIFT) {
+                int i = node.collisionIndex(key);
+                return i < 0 ? null : node.slots[2 * i + 1];
+            }
+            int bit = 1 << ((hash >>> shift) & MASK);
+            if ((node.dataMap & bit) != 0) {
+                int i = Integer.bitCount(node.dataMap & (bit - 1));
+                return (int) node.meta[i] == hash && Arrays.equals((byte[]) node.slots[2 * i], key)
+                        ? node.slots[2 * i + 1] : null;
+            }
+            if ((node.nodeMap & bit) == 0) {
+                return null;
+            }
+            node = node.subNode(bit);
+        }
+    }
+
+    public boolean containsKey(byte[] key) {
+        return get(key) != null;
+    }
+
+    /**
+     * The metadata word of {@code key}'s entry, or 0 if absent.
+     */
+    public int meta(byte[] key) {
+        long[] found = locate(key, hash(key));
+        return found == null ? 0 : (int) (found[(int) foundIndex] >>> 32);
+    }
+
+    /**
+     * Sets the metadata word of {@code key}'s entry in place (see the class comment: metadata
+     * is not data) and returns the entry's value, or returns {@code null} if absent.
+     */
+    public Object touch(byte[] key, int meta) {
+        int hash = hash(key);
+        long[] found = locate(key, hash);
+        if (found == null) {
+            return null;
+        }
+        int i = (int) foundIndex;
+        found[i] = ((long) meta << 32) | (hash & 0xffffffffL);
+        return foundSlots[2 * i + 1];
+    }
+
+    // Scratch results of locate(); engine-thread only like every mutation.
+    private long foundIndex;
+    private Object[] foundSlots;
+
+    private long[] locate(byte[] key, int hash) {
+        Node node = root;
+        for (int shift = 0; ; shift += BITS) {
+            if (shift >= MAX_SHIFT) {
+                int i = node.collisionIndex(key);
+                if (i < 0) {
+                    return null;
+                }
+                foundIndex = i;
+                foundSlots = node.slots;
+                return node.meta;
+            }
+            int bit = 1 << ((hash >>> shift) & MASK);
+            if ((node.dataMap & bit) != 0) {
+                int i = Integer.bitCount(node.dataMap & (bit - 1));
+                if ((int) node.meta[i] == hash && Arrays.equals((byte[]) node.slots[2 * i], key)) {
+                    foundIndex = i;
+                    foundSlots = node.slots;
+                    return node.meta;
+                }
+                return null;
+            }
+            if ((node.nodeMap & bit) == 0) {
+                return null;
+            }
+            node = node.subNode(bit);
+        }
+    }
+
+    /**
+     * Maps {@code key} to {@code value} (not null) with metadata 0. Returns the previous value or
+     * {@code null}. The map keeps {@code key}: the caller must not modify it afterwards.
+     */
+    public Object put(byte[] key, Object value) {
+        return put(key, value, 0);
+    }
+
+    /** Like {@link #put(byte[], Object)}, setting the entry's metadata word to {@code meta}. */
+    public Object put(byte[] key, Object value, int meta) {
+        if (value == null) {
+            throw new NullPointerException("value");
+        }
+        checkMutable();
+        lastPrevious = null;
+        lastChangedSize = false;
+        root = put(root, key, hash(key), value, meta, 0);
+        if (lastChangedSize) {
+            size++;
+        }
+        return lastPrevious;
+    }
+
+    /** Removes {@code key}; returns the removed value or {@code null} if absent. */
+    public Object remove(byte[] key) {
+        checkMutable();
+        lastPrevious = null;
+        lastChangedSize = false;
+        Node r = remove(root, key, hash(key), 0);
+        if (lastChangedSize) {
+            root = r;
+            size--;
+        }
+        return lastPrevious;
+    }
+
+    /** Removes every entry. The nodes are dropped, so a frozen view keeps its own. */
+    public void clear() {
+        checkMutable();
+        root = EMPTY;
+        size = 0;
+    }
+
+    /**
+     * Returns an immutable view of the map as it is now, in O(1). This map stays mutable; its
+     * later writes copy whatever nodes they share with the view.
+     */
+    public ChampMap freeze() {
+        checkMutable();
+        ChampMap view = new ChampMap(root, size, null);
+        owner = new Object();
+        return view;
+    }
+
+    /**
+     * A mutable map starting with the contents of this one (frozen or not), sharing all nodes.
+     * Writes to either copy never affect the other.
+     */
+    public ChampMap mutableCopy() {
+        if (owner != null) {
+            owner = new Object(); // the copy and this map must not own the shared nodes
+        }
+        return new ChampMap(root, size, new Object());
+    }
+
+    private void checkMutable() {
+        if (owner == null) {
+            throw new UnsupportedOperationException("frozen ChampMap view");
+        }
+    }
+
+    /** Receives entries in iteration order. */
+    @FunctionalInterface
+    public interface EntryVisitor {
+        void visit(byte[] key, Object value);
+    }
+
+    /** Visits every entry in iteration order. The visitor must not modify this map. */
+    public void forEach(EntryVisitor visitor) {
+        forEach(root, 0, visitor);
+    }
+
+    private static void forEach(Node node, int shift, EntryVisitor visitor) {
+        if (shift >= MAX_SHIFT) {
+            for (int i = 0; i < node.slots.length; i += 2) {
+                visitor.visit((byte[]) node.slots[i], node.slots[i + 1]);
+            }
+            return;
+        }
+        int all = node.dataMap | node.nodeMap;
+        while (all != 0) {
+            int bit = Integer.lowestOneBit(all);
+            all &= all - 1;
+            if ((node.dataMap & bit) != 0) {
+                int i = Integer.bitCount(node.dataMap & (bit - 1));
+                visitor.visit((byte[]) node.slots[2 * i], node.slots[2 * i + 1]);
+            } else {
+                forEach(node.subNode(bit), shift + BITS, visitor);
+            }
+        }
+    }
+
+    /**
+     * One step of a SCAN: visits entries whose {@link #scanOrder} is at or after {@code cursor}
+     * (unsigned), in order, until at least {@code count} were visited and no further entry shares
+     * the last one's order. Returns the cursor to continue from, or 0 when the scan is complete.
+     *
+     * @param cursor 0 to start, or a value returned by an earlier call (only the low 32 bits count;
+     *               a value of 2^32 or more is past the end and completes at once)
+     */
+    public long scan(long cursor, int count, EntryVisitor visitor) {
+        if (cursor < 0 || cursor > 0xffffffffL) {
+            return 0;
+        }
+        ScanState st = new ScanState((int) cursor, Math.max(1, count), visitor);
+        scan(root, 0, 0, st);
+        if (!st.stopped) {
+            return 0;
+        }
+        long next = (st.lastOrder & 0xffffffffL) + 1;
+        return next > 0xffffffffL ? 0 : next;
+    }
+
+    private static final class ScanState {
+        final int cursor;
+        final int count;
+        final EntryVisitor visitor;
+        int visited;
+        int lastOrder;
+        boolean stopped;
+
+        ScanState(int cursor, int count, EntryVisitor visitor) {
+            this.cursor = cursor;
+            this.count = count;
+            this.visitor = visitor;
+        }
+
+        /** Returns false once the scan must stop before this entry. */
+        boolean offer(byte[] key, Object value, int order) {
+            if (Integer.compareUnsigned(order, cursor) < 0) {
+                return true;
+            }
+            if (visited >= count && order != lastOrder) {
+                stopped = true;
+                return false;
+            }
+            visitor.visit(key, value);
+            visited++;
+            lastOrder = order;
+            return true;
+        }
+    }
+
+    /** Bits of the scan order that a position at {@code shift} occupies start at this bit. */
+    private static int orderShift(int shift) {
+        return shift >= 30 ? 0 : 27 - shift;
+    }
+
+    private static boolean scan(Node node, int shift, int prefix, ScanState st) {
+        if (shift >= MAX_SHIFT) {
+            for (int i = 0; i < node.slots.length; i += 2) {
+                if (!st.offer((byte[]) node.slots[i], node.slots[i + 1], scanOrder((int) node.meta[i / 2]))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        int os = orderShift(shift);
+        long below = (1L << os) - 1;
+        int all = node.dataMap | node.nodeMap;
+        while (all != 0) {
+            int bit = Integer.lowestOneBit(all);
+            all &= all - 1;
+            int pos = Integer.numberOfTrailingZeros(bit);
+            int lo = prefix | (pos << os);
+            long hi = (lo & 0xffffffffL) | below;
+            if (hi < (st.cursor & 0xffffffffL)) {
+                continue; // whole subtree before the cursor
+            }
+            if ((node.dataMap & bit) != 0) {
+                int i = Integer.bitCount(node.dataMap & (bit - 1));
+                if (!st.offer((byte[]) node.slots[2 * i], node.slots[2 * i + 1], scanOrder((int) node.meta[i]))) {
+                    return false;
+                }
+            } else if (!scan(node.subNode(bit), shift + BITS, lo, st)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A key chosen at random (the first entry at or after a random scan order, wrapping around),
+     * or {@code null} if the map is empty. Close to uniform because hashes are.
+     */
+    public byte[] randomKey(java.util.random.RandomGenerator random) {
+        if (size == 0) {
+            return null;
+        }
+        byte[][] found = new byte[1][];
+        EntryVisitor take = (k, v) -> {
+            if (found[0] == null) {
+                found[0] = k;
+            }
+        };
+        scan(random.nextInt() & 0xffffffffL, 1, take);
+        if (found[0] == null) {
+            scan(0, 1, take);
+        }
+        return found[0];
+    }
+
+    // ------------------------------------------------------------------ mutation internals
+
+    private Node editable(Node node) {
+        return node.owner == owner ? node : node.copy(owner);
+    }
+
+    private Node put(Node node, byte[] key, int hash, Object value, int meta, int shift) {
+        long metaWord = ((long) meta << 32) | (hash & 0xffffffffL);
+        if (shift >= MAX_SHIFT) {
+            int i = node.collisionIndex(key);
+            if (i >= 0) {
+                lastPrevious = node.slots[2 * i + 1];
+                Node n = editable(node);
+                n.slots[2 * i + 1] = value;
+                n.meta[i] = metaWord;
+                return n;
+            }
+            lastChangedSize = true;
+            int len = node.meta.length;
+            Object[] slots = Arrays.copyOf(node.slots, 2 * len + 2);
+            slots[2 * len] = key;
+            slots[2 * len + 1] = value;
+            long[] metas = Arrays.copyOf(node.meta, len + 1);
+            metas[len] = metaWord;
+            return new Node(owner, 0, 0, slots, metas);
+        }
+        int bit = 1 << ((hash >>> shift) & MASK);
+        if ((node.dataMap & bit) != 0) {
+            int i = Integer.bitCount(node.dataMap & (bit - 1));
+            byte[] k = (byte[]) node.slots[2 * i];
+            if ((int) node.meta[i] == hash && Arrays.equals(k, key)) {
+                lastPrevious = node.slots[2 * i + 1];
+                Node n = editable(node);
+                n.slots[2 * i + 1] = value;
+                n.meta[i] = metaWord;
+                return n;
+            }
+            // Two entries at one position: push both down into a new sub-node.
+            lastChangedSize = true;
+            Node sub = pair(k, node.slots[2 * i + 1], node.meta[i], key, value, metaWord, shift + BITS);
+            return node.dataToNode(owner, bit, i, sub);
+        }
+        if ((node.nodeMap & bit) != 0) {
+            Node sub = node.subNode(bit);
+            Node newSub = put(sub, key, hash, value, meta, shift + BITS);
+            if (newSub == sub) {
+                return node;
+            }
+            Node n = editable(node);
+            n.slots[n.subIndex(bit)] = newSub;
+            return n;
+        }
+        lastChangedSize = true;
+        return node.insertData(owner, bit, key, value, metaWord);
+    }
+
+    private Node pair(byte[] k1, Object v1, long m1, byte[] k2, Object v2, long m2, int shift) {
+        int h1 = (int) m1;
+        int h2 = (int) m2;
+        if (shift >= MAX_SHIFT) {
+            return new Node(owner, 0, 0, new Object[] {k1, v1, k2, v2}, new long[] {m1, m2});
+        }
+        int p1 = (h1 >>> shift) & MASK;
+        int p2 = (h2 >>> shift) & MASK;
+        if (p1 == p2) {
+            Node sub = pair(k1, v1, m1, k2, v2, m2, shift + BITS);
+            return new Node(owner, 0, 1 << p1, new Object[] {sub}, new long[0]);
+        }
+        if (p1 < p2) {
+            return new Node(owner, (1 << p1) | (1 << p2), 0, new Object[] {k1, v1, k2, v2}, new long[] {m1, m2});
+        }
+        return new Node(owner, (1 << p1) | (1 << p2), 0, new Object[] {k2, v2, k1, v1}, new long[] {m2, m1});
+    }
+
+    /**
+     * Removes {@code key} below {@code node}. Returns the node to put in its place: {@code node}
+     * itself when nothing changed. A node left with a single entry and no sub-nodes is returned
+     * as is; the parent inlines it (CHAMP's canonical form: no sub-node holds a lone entry).
+     */
+    private Node remove(Node node, byte[] key, int hash, int shift) {
+        if (shift >= MAX_SHIFT) {
+            int i = node.collisionIndex(key);
+            if (i < 0) {
+                return node;
+            }
+            lastPrevious = node.slots[2 * i + 1];
+            lastChangedSize = true;
+            int len = node.meta.length;
+            Object[] slots = new Object[2 * len - 2];
+            System.arraycopy(node.slots, 0, slots, 0, 2 * i);
+            System.arraycopy(node.slots, 2 * i + 2, slots, 2 * i, 2 * (len - i - 1));
+            long[] metas = new long[len - 1];
+            System.arraycopy(node.meta, 0, metas, 0, i);
+            System.arraycopy(node.meta, i + 1, metas, i, len - i - 1);
+            return new Node(owner, 0, 0, slots, metas);
+        }
+        int bit = 1 << ((hash >>> shift) & MASK);
+        if ((node.dataMap & bit) != 0) {
+            int i = Integer.bitCount(node.dataMap & (bit - 1));
+            if ((int) node.meta[i] != hash || !Arrays.equals((byte[]) node.slots[2 * i], key)) {
+                return node;
+            }
+            lastPrevious = node.slots[2 * i + 1];
+            lastChangedSize = true;
+            return node.removeData(owner, bit, i);
+        }
+        if ((node.nodeMap & bit) != 0) {
+            Node sub = node.subNode(bit);
+            Node newSub = remove(sub, key, hash, shift + BITS);
+            if (!lastChangedSize) {
+                return node;
+            }
+            if (newSub.nodeMap == 0 && newSub.meta.length == 1) {
+                // Inline the lone entry into this node.
+                return node.nodeToData(owner, bit, (byte[]) newSub.slots[0], newSub.slots[1], newSub.meta[0]);
+            }
+            Node n = editable(node);
+            n.slots[n.subIndex(bit)] = newSub;
+            return n;
+        }
+        return node;
+    }
+
+    /**
+     * A trie node. Bitmap nodes: {@code slots} holds the data entries as key/value pairs in
+     * position order, then the sub-nodes in reverse position order; {@code meta[i]} holds entry
+     * i's hash (low 32 bits) and metadata word (high 32 bits). Collision nodes (below the last
+     * level, both maps 0) hold key/value pairs whose hashes are all equal.
+     */
+    private static final class Node {
+        final Object owner;
+        int dataMap;
+        int nodeMap;
+        Object[] slots;
+        long[] meta;
+
+        Node(Object owner, int dataMap, int nodeMap, Object[] slots, long[] meta) {
+            this.owner = owner;
+            this.dataMap = dataMap;
+            this.nodeMap = nodeMap;
+            this.slots = slots;
+            this.meta = meta;
+        }
+
+        Node copy(Object newOwner) {
+            return new Node(newOwner, dataMap, nodeMap, slots.clone(), meta.clone());
+        }
+
+        int subIndex(int bit) {
+            return slots.length - 1 - Integer.bitCount(nodeMap & (bit - 1));
+        }
+
+        Node subNode(int bit) {
+            return (Node) slots[subIndex(bit)];
+        }
+
+        int collisionIndex(byte[] key) {
+            for (int i = 0; i < meta.length; i++) {
+                if (Arrays.equals((byte[]) slots[2 * i], key)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        Node insertData(Object owner, int bit, byte[] key, Object value, long metaWord) {
+            int i = Integer.bitCount(dataMap & (bit - 1));
+            Object[] s = new Object[slots.length + 2];
+            System.arraycopy(slots, 0, s, 0, 2 * i);
+            s[2 * i] = key;
+            s[2 * i + 1] = value;
+            System.arraycopy(slots, 2 * i, s, 2 * i + 2, slots.length - 2 * i);
+            long[] m = new long[meta.length + 1];
+            System.arraycopy(meta, 0, m, 0, i);
+            m[i] = metaWord;
+            System.arraycopy(meta, i, m, i + 1, meta.length - i);
+            return new Node(owner, dataMap | bit, nodeMap, s, m);
+        }
+
+        Node removeData(Object owner, int bit, int i) {
+            Object[] s = new Object[slots.length - 2];
+            System.arraycopy(slots, 0, s, 0, 2 * i);
+            System.arraycopy(slots, 2 * i + 2, s, 2 * i, slots.length - 2 * i - 2);
+            long[] m = new long[meta.length - 1];
+            System.arraycopy(meta, 0, m, 0, i);
+            System.arraycopy(meta, i + 1, m, i, meta.length - i - 1);
+            return new Node(owner, dataMap & ~bit, nodeMap, s, m);
+        }
+
+        /** Replaces data entry {@code i} at {@code bit} with sub-node {@code sub}. */
+        Node dataToNode(Object owner, int bit, int i, Node sub) {
+            int newNodeMap = nodeMap | bit;
+            Object[] s = new Object[slots.length - 1];
+            System.arraycopy(slots, 0, s, 0, 2 * i);
+            int dataEnd = 2 * Integer.bitCount(dataMap);
+            System.arraycopy(slots, 2 * i + 2, s, 2 * i, dataEnd - 2 * i - 2);
+            // Sub-nodes are stored in reverse position order at the end.
+            int subsBefore = Integer.bitCount(nodeMap & (bit - 1)); // positions lower than bit
+            int subCount = Integer.bitCount(nodeMap);
+            int newDataEnd = dataEnd - 2;
+            // old subs occupy slots[dataEnd .. dataEnd+subCount), highest position first
+            int higher = subCount - subsBefore;
+            System.arraycopy(slots, dataEnd, s, newDataEnd, higher);
+            s[newDataEnd + higher] = sub;
+            System.arraycopy(slots, dataEnd + higher, s, newDataEnd + higher + 1, subsBefore);
+            long[] m = new long[meta.length - 1];
+            System.arraycopy(meta, 0, m, 0, i);
+            System.arraycopy(meta, i + 1, m, i, meta.length - i - 1);
+            return new Node(owner, dataMap & ~bit, newNodeMap, s, m);
+        }
+
+        /** Replaces the sub-node at {@code bit} with a data entry. */
+        Node nodeToData(Object owner, int bit, byte[] key, Object value, long metaWord) {
+            int i = Integer.bitCount(dataMap & (bit - 1));
+            int dataEnd = 2 * Integer.bitCount(dataMap);
+            int subCount = Integer.bitCount(nodeMap);
+            int subsBefore = Integer.bitCount(nodeMap & (bit - 1));
+            int higher = subCount - subsBefore - 1; // sub-nodes at higher positions than bit
+            Object[] s = new Object[slots.length + 1];
+            System.arraycopy(slots, 0, s, 0, 2 * i);
+            s[2 * i] = key;
+            s[2 * i + 1] = value;
+            System.arraycopy(slots, 2 * i, s, 2 * i + 2, dataEnd - 2 * i);
+            int newDataEnd = dataEnd + 2;
+            System.arraycopy(slots, dataEnd, s, newDataEnd, higher);
+            System.arraycopy(slots, dataEnd + higher + 1, s, newDataEnd + higher, subsBefore);
+            long[] m = new long[meta.length + 1];
+            System.arraycopy(meta, 0, m, 0, i);
+            m[i] = metaWord;
+            System.arraycopy(meta, i, m, i + 1, meta.length - i);
+            return new Node(owner, dataMap | bit, nodeMap & ~bit, s, m);
+        }
+    }
+}

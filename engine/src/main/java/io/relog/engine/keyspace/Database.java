@@ -1,0 +1,133 @@
+package io.relog.engine.keyspace;
+
+/**
+ * One of the numbered databases: the keyspace (key → value) and the expiry table (key → absolute
+ * Unix ms), both persistent maps. Values are {@code byte[]} for strings; later issues add the
+ * collection types.
+ *
+ * <p>This class stores; it does not decide. Expiry policy (delete and propagate on a master, mask
+ * on a replica) lives in {@link io.relog.engine.Engine}, which calls {@link #expireAt}. Engine
+ * thread only, except for frozen views.
+ */
+public final class Database {
+
+    private final int index;
+    private ChampMap keys;
+    private ChampMap expires;
+
+    public Database(int index) {
+        this(index, new ChampMap(), new ChampMap());
+    }
+
+    private Database(int index, ChampMap keys, ChampMap expires) {
+        this.index = index;
+        this.keys = keys;
+        this.expires = expires;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    /** Number of keys, expired ones not yet removed included (as Redis' DBSIZE). */
+    public int size() {
+        return keys.size();
+    }
+
+    /** Number of keys with a time to live. */
+    public int volatileSize() {
+        return expires.size();
+    }
+
+    /** The stored value, without any expiry check or access-time update; {@code null} if absent. */
+    public Object peek(byte[] key) {
+        return keys.get(key);
+    }
+
+    /** The stored value, updating the entry's access metadata (LRU clock) to {@code meta}. */
+    public Object getAndTouch(byte[] key, int meta) {
+        return keys.touch(key, meta);
+    }
+
+    /** The entry's access metadata word (LRU clock or LFU data). */
+    public int accessMeta(byte[] key) {
+        return keys.meta(key);
+    }
+
+    /** The absolute expiry time in Unix ms, or -1 if {@code key} has none (or is absent). */
+    public long expireAt(byte[] key) {
+        Object when = expires.isEmpty() ? null : expires.get(key);
+        return when == null ? -1 : (Long) when;
+    }
+
+    /**
+     * Stores {@code value} under {@code key}, replacing any value. With {@code keepTtl} false any
+     * time to live is removed (Redis' {@code setKey} without KEEPTTL). Returns the previous value.
+     */
+    public Object put(byte[] key, Object value, int meta, boolean keepTtl) {
+        Object prev = keys.put(key, value, meta);
+        if (prev != null && !keepTtl && !expires.isEmpty()) {
+            expires.remove(key);
+        }
+        return prev;
+    }
+
+    /** Removes {@code key} and its time to live; returns the removed value or {@code null}. */
+    public Object remove(byte[] key) {
+        Object prev = keys.remove(key);
+        if (prev != null && !expires.isEmpty()) {
+            expires.remove(key);
+        }
+        return prev;
+    }
+
+    /** Sets the absolute expiry (Unix ms) of an existing key. */
+    public void setExpireAt(byte[] key, long whenMs) {
+        expires.put(key, whenMs);
+    }
+
+    /** Removes the time to live of {@code key}; returns whether it had one. */
+    public boolean persist(byte[] key) {
+        return !expires.isEmpty() && expires.remove(key) != null;
+    }
+
+    /** Removes every key. */
+    public void clear() {
+        keys.clear();
+        expires.clear();
+    }
+
+    /** The live keyspace map (for iteration and SCAN; do not mutate it directly). */
+    public ChampMap keys() {
+        return keys;
+    }
+
+    /** The live expiry map: key → {@code Long} absolute Unix ms. Do not mutate it directly. */
+    public ChampMap expires() {
+        return expires;
+    }
+
+    /** Exchanges contents with {@code other} (SWAPDB). */
+    public void swapWith(Database other) {
+        ChampMap k = keys;
+        ChampMap e = expires;
+        keys = other.keys;
+        expires = other.expires;
+        other.keys = k;
+        other.expires = e;
+    }
+
+    /** An immutable view of this database as it is now, in O(1); see {@link ChampMap#freeze()}. */
+    public Database freeze() {
+        return new Database(index, keys.freeze(), expires.freeze());
+    }
+
+    /** A mutable database starting from this one's contents (a frozen view's, for replay tests). */
+    public Database mutableCopy() {
+        return new Database(index, keys.mutableCopy(), expires.mutableCopy());
+    }
+
+    public boolean isFrozen() {
+        return keys.isFrozen();
+    }
+}

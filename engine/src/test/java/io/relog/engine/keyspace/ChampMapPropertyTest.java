@@ -1,0 +1,198 @@
+package io.relog.engine.keyspace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Random operations against a {@link HashMap} model: the live map must always agree with the
+ * model, and every frozen view must keep agreeing with the model as it was at the freeze while
+ * writes continue. Seeds are printed on failure through the assertion description.
+ */
+class ChampMapPropertyTest {
+
+    private static String key(ByteBuffer b) {
+        return StandardCharsets.ISO_8859_1.decode(b.duplicate()).toString();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private static Map<String, Object> contents(ChampMap m) {
+        Map<String, Object> out = new HashMap<>();
+        m.forEach((k, v) -> assertThat(out.put(new String(k, StandardCharsets.ISO_8859_1), v)).isNull());
+        return out;
+    }
+
+    @Test
+    void frozenViewsNeverChangeAndLiveMapAgreesWithModel() {
+        long seed = new Random().nextLong();
+        Random rnd = new Random(seed);
+        String why = "seed " + seed;
+        ChampMap live = new ChampMap();
+        Map<String, Object> model = new HashMap<>();
+        List<ChampMap> views = new ArrayList<>();
+        List<Map<String, Object>> viewModels = new ArrayList<>();
+        int keySpace = 20_000;
+        for (int op = 0; op < 100_000; op++) {
+            String k = "k" + rnd.nextInt(keySpace);
+            int choice = rnd.nextInt(100);
+            if (choice < 60) {
+                Object v = "v" + op;
+                assertThat(live.put(bytes(k), v)).as(why).isEqualTo(model.put(k, v));
+            } else if (choice < 95) {
+                assertThat(live.remove(bytes(k))).as(why).isEqualTo(model.remove(k));
+            } else {
+                assertThat(live.get(bytes(k))).as(why).isEqualTo(model.get(k));
+            }
+            assertThat(live.size()).as(why).isEqualTo(model.size());
+            if (op % 10_000 == 5_000) {
+                views.add(live.freeze());
+                viewModels.add(new HashMap<>(model));
+            }
+        }
+        assertThat(contents(live)).as(why).isEqualTo(model);
+        for (int i = 0; i < views.size(); i++) {
+            ChampMap view = views.get(i);
+            assertThat(view.isFrozen()).isTrue();
+            assertThat(view.size()).as(why).isEqualTo(viewModels.get(i).size());
+            assertThat(contents(view)).as(why + " view " + i).isEqualTo(viewModels.get(i));
+            for (Map.Entry<String, Object> e : viewModels.get(i).entrySet()) {
+                assertThat(view.get(bytes(e.getKey()))).as(why).isEqualTo(e.getValue());
+            }
+        }
+        assertThatThrownBy(() -> views.get(0).put(bytes("x"), "y")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void mutableCopiesAreIndependent() {
+        ChampMap a = new ChampMap();
+        for (int i = 0; i < 5000; i++) {
+            a.put(bytes("k" + i), i);
+        }
+        ChampMap b = a.mutableCopy();
+        for (int i = 0; i < 5000; i += 2) {
+            b.remove(bytes("k" + i));
+            a.put(bytes("k" + i), -i);
+        }
+        assertThat(a.size()).isEqualTo(5000);
+        assertThat(b.size()).isEqualTo(2500);
+        assertThat(a.get(bytes("k2"))).isEqualTo(-2);
+        assertThat(b.get(bytes("k2"))).isNull();
+        assertThat(b.get(bytes("k3"))).isEqualTo(3);
+    }
+
+    /** Keys whose hashes collide completely still work (collision nodes). */
+    @Test
+    void fullHashCollisionsAreHandled() {
+        // Birthday search: among 400,000 random 8-byte keys, about 18 pairs share a 32-bit hash.
+        // (Murmur3 is a bijection on 4-byte keys, so short keys never collide.)
+        Random rnd = new Random(7);
+        Map<Integer, byte[]> byHash = new HashMap<>();
+        List<byte[]> colliding = null;
+        for (int i = 0; i < 400_000 && colliding == null; i++) {
+            byte[] k = new byte[8];
+            rnd.nextBytes(k);
+            byte[] other = byHash.putIfAbsent(ChampMap.hash(k), k);
+            if (other != null && !java.util.Arrays.equals(other, k)) {
+                colliding = new ArrayList<>(List.of(other, k));
+            }
+        }
+        assertThat(colliding).as("two keys with one 32-bit hash among 400,000").isNotNull();
+        // A third key with the same 5-bit root position, so the pair lives in a sub-trie.
+        colliding.add(colliding.get(0).clone());
+        colliding.get(2)[0] ^= 1;
+        ChampMap m = new ChampMap();
+        for (int i = 0; i < 3; i++) {
+            m.put(colliding.get(i), i);
+        }
+        ChampMap frozen = m.freeze();
+        assertThat(m.size()).isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(m.get(colliding.get(i))).isEqualTo(i);
+        }
+        assertThat(m.remove(colliding.get(1))).isEqualTo(1);
+        assertThat(m.get(colliding.get(1))).isNull();
+        assertThat(m.get(colliding.get(0))).isEqualTo(0);
+        assertThat(m.get(colliding.get(2))).isEqualTo(2);
+        assertThat(m.remove(colliding.get(0))).isEqualTo(0);
+        assertThat(m.get(colliding.get(2))).isEqualTo(2);
+        assertThat(m.size()).isEqualTo(1);
+        assertThat(frozen.get(colliding.get(1))).isEqualTo(1);
+        assertThat(frozen.size()).isEqualTo(3);
+        // SCAN with COUNT 1 returns the two colliding keys in one step (one cursor cannot split them).
+        List<Set<Object>> steps = new ArrayList<>();
+        long cursor = 0;
+        do {
+            Set<Object> step = new HashSet<>();
+            cursor = frozen.scan(cursor, 1, (k, v) -> step.add(v));
+            steps.add(step);
+        } while (cursor != 0);
+        assertThat(steps).contains(Set.of(0, 1));
+        assertThat(steps.stream().mapToInt(Set::size).sum()).isEqualTo(3);
+    }
+
+    /** A full SCAN returns every key present throughout exactly once, whatever changes between steps. */
+    @Test
+    void scanReturnsEveryStableKeyOnceUnderConcurrentChange() {
+        long seed = new Random().nextLong();
+        Random rnd = new Random(seed);
+        ChampMap m = new ChampMap();
+        Set<String> stable = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            m.put(bytes("stable" + i), i);
+            stable.add("stable" + i);
+        }
+        List<String> seen = new ArrayList<>();
+        long cursor = 0;
+        int churn = 0;
+        do {
+            cursor = m.scan(cursor, 1 + rnd.nextInt(50), (k, v) -> seen.add(new String(k, StandardCharsets.ISO_8859_1)));
+            for (int i = 0; i < 20; i++) {
+                String k = "churn" + rnd.nextInt(5000);
+                if (rnd.nextBoolean()) {
+                    m.put(bytes(k), churn++);
+                } else {
+                    m.remove(bytes(k));
+                }
+            }
+        } while (cursor != 0);
+        List<String> stableSeen = seen.stream().filter(s -> s.startsWith("stable")).toList();
+        assertThat(stableSeen).as("seed " + seed).hasSize(stable.size());
+        assertThat(new HashSet<>(stableSeen)).as("seed " + seed).isEqualTo(stable);
+        assertThat(new HashSet<>(seen)).as("no key twice, seed " + seed).hasSize(seen.size());
+    }
+
+    @Test
+    void randomKeyAndMetadata() {
+        ChampMap m = new ChampMap();
+        assertThat(m.randomKey(new java.util.SplittableRandom(1))).isNull();
+        for (int i = 0; i < 100; i++) {
+            m.put(bytes("k" + i), i, i * 7);
+        }
+        java.util.SplittableRandom r = new java.util.SplittableRandom(42);
+        Set<String> picked = new HashSet<>();
+        for (int i = 0; i < 2000; i++) {
+            picked.add(new String(m.randomKey(r), StandardCharsets.ISO_8859_1));
+        }
+        assertThat(picked).hasSizeGreaterThan(90);
+        assertThat(m.meta(bytes("k3"))).isEqualTo(21);
+        ChampMap frozen = m.freeze();
+        assertThat(m.touch(bytes("k3"), 99)).isEqualTo(3);
+        assertThat(m.meta(bytes("k3"))).isEqualTo(99);
+        assertThat(frozen.get(bytes("k3"))).isEqualTo(3);
+        assertThat(m.touch(bytes("nope"), 1)).isNull();
+        assertThat(key(ByteBuffer.wrap(bytes("ab")))).isEqualTo("ab");
+    }
+}
