@@ -1,5 +1,6 @@
 package io.relog.engine;
 
+import io.relog.engine.command.Args;
 import io.relog.engine.command.CommandSpec;
 import io.relog.engine.command.CommandTable;
 import io.relog.engine.command.Reply;
@@ -128,7 +129,13 @@ public final class Engine {
             return;
         }
         long start = System.nanoTime();
-        spec.handler().execute(this, session, argv, reply);
+        try {
+            spec.handler().execute(this, session, argv, reply);
+        } catch (Args.ArgException e) {
+            // A handler rejects a bad argument by throwing; nothing was changed yet by contract.
+            st.failed++;
+            reply.error(e.getMessage());
+        }
         st.calls++;
         st.nanos += System.nanoTime() - start;
         totalCommands++;
