@@ -295,7 +295,8 @@ public final class Engine {
             return 0;
         }
         refreshTime();
-        long deadline = System.nanoTime() + budgetNanos;
+        // Elapsed-time comparison: a deadline of start + budget would overflow for large budgets.
+        long start = System.nanoTime();
         int deleted = 0;
         for (int n = 0; n < dbs.length; n++) {
             Database db = dbs[activeExpireDb];
@@ -307,8 +308,8 @@ public final class Engine {
                 }
                 found = expireSample(db, 20);
                 deleted += found;
-            } while (found > 5 && System.nanoTime() < deadline);
-            if (System.nanoTime() >= deadline) {
+            } while (found > 5 && System.nanoTime() - start < budgetNanos);
+            if (System.nanoTime() - start >= budgetNanos) {
                 break;
             }
         }
