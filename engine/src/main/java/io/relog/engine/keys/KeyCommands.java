@@ -8,6 +8,7 @@ import io.relog.engine.command.Reply;
 import io.relog.engine.command.Subcommands;
 import io.relog.engine.keyspace.Database;
 import io.relog.engine.pattern.Glob;
+import io.relog.engine.strings.StringEncoding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,16 +155,11 @@ public final class KeyCommands {
             if (Args.is(argv[i], "replace")) {
                 replace = true;
             } else if (Args.is(argv[i], "db") && i + 1 < argv.length) {
-                dbid = Args.parseLong(argv[++i]);
-                if (dbid < Integer.MIN_VALUE || dbid > Integer.MAX_VALUE) {
-                    throw new Args.ArgException(Errors.NOT_INTEGER);
-                }
+                // Each DB option is checked as it is read: a bad index wins over a later syntax error.
+                dbid = DatabaseCommands.dbIndex(engine, argv[++i]);
             } else {
                 throw new Args.ArgException(Errors.SYNTAX);
             }
-        }
-        if (dbid < 0 || dbid >= engine.databases()) {
-            throw new Args.ArgException(Errors.DB_INDEX_OUT_OF_RANGE);
         }
         Database src = db(engine, session);
         Database dst = engine.db((int) dbid);
@@ -187,7 +183,7 @@ public final class KeyCommands {
         }
         // Strings are never modified in place, so the copy may share the array; collection types
         // added later share their persistent structure the same way.
-        dst.put(to, value, engine.lruClock(), false);
+        dst.put(to, value, engine.lruClock() | (src.accessMeta(from) & Database.VALUE_FLAGS), false);
         if (expire >= 0) {
             dst.setExpireAt(to, expire);
         }
@@ -461,21 +457,19 @@ public final class KeyCommands {
     // ------------------------------------------------------------------ OBJECT
 
     public static void objectEncoding(Engine engine, Session session, byte[][] argv, Reply reply) {
-        Object v = engine.lookupQuiet(db(engine, session), argv[2]);
+        Database db = db(engine, session);
+        Object v = engine.lookupQuiet(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
         }
-        reply.bulk(encoding(v));
+        reply.bulk(encoding(v, db.accessMeta(argv[2])));
     }
 
-    /** Redis' OBJECT ENCODING name for a stored value. */
-    public static String encoding(Object v) {
+    /** Redis' OBJECT ENCODING name for a stored value whose entry has metadata word {@code meta}. */
+    public static String encoding(Object v, int meta) {
         if (v instanceof byte[] s) {
-            if (Args.isLong(s)) {
-                return "int";
-            }
-            return s.length <= 44 ? "embstr" : "raw";
+            return StringEncoding.name(s, meta);
         }
         return "unknown";
     }
