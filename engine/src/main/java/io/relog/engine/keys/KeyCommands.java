@@ -76,7 +76,7 @@ public final class KeyCommands {
         Database db = db(engine, session);
         int n = 0;
         for (int i = 1; i < argv.length; i++) {
-            if (engine.lookupQuiet(db, argv[i]) != null) {
+            if (engine.lookupNoTouch(db, argv[i]) != null) {
                 n++;
             }
         }
@@ -84,7 +84,7 @@ public final class KeyCommands {
     }
 
     public static void type(Engine engine, Session session, byte[][] argv, Reply reply) {
-        reply.simple(typeName(engine.lookupQuiet(db(engine, session), argv[1])));
+        reply.simple(typeName(engine.lookupNoTouch(db(engine, session), argv[1])));
     }
 
     public static void touch(Engine engine, Session session, byte[][] argv, Reply reply) {
@@ -426,7 +426,7 @@ public final class KeyCommands {
     private static void ttlGeneric(Engine engine, Session session, byte[][] argv, Reply reply,
                                    boolean ms, boolean absolute) {
         Database db = db(engine, session);
-        if (engine.lookupQuiet(db, argv[1]) == null) {
+        if (engine.lookupNoTouch(db, argv[1]) == null) {
             reply.integer(-2);
             return;
         }
@@ -458,7 +458,7 @@ public final class KeyCommands {
 
     public static void objectEncoding(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
-        Object v = engine.lookupQuiet(db, argv[2]);
+        Object v = engine.lookupNoTouch(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
@@ -476,7 +476,7 @@ public final class KeyCommands {
 
     public static void objectFreq(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
-        Object v = engine.lookupQuiet(db, argv[2]);
+        Object v = engine.lookupNoTouch(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
@@ -491,7 +491,7 @@ public final class KeyCommands {
 
     public static void objectIdletime(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
-        Object v = engine.lookupQuiet(db, argv[2]);
+        Object v = engine.lookupNoTouch(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
@@ -510,7 +510,7 @@ public final class KeyCommands {
     }
 
     public static void objectRefcount(Engine engine, Session session, byte[][] argv, Reply reply) {
-        Object v = engine.lookupQuiet(db(engine, session), argv[2]);
+        Object v = engine.lookupNoTouch(db(engine, session), argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;

@@ -118,7 +118,8 @@ public final class StringCommands {
         }
         Database db = db(engine, session);
         byte[] key = argv[1];
-        Object old = engine.lookupWrite(db, key);
+        // With GET the old value is read like GET reads it (counted as a hit or a miss).
+        Object old = (flags & SET_GET) != 0 ? engine.lookupRead(db, key) : engine.lookupWrite(db, key);
         if ((flags & SET_GET) != 0) {
             byte[] prev = string(old);
             reply.bulk(prev);
