@@ -392,8 +392,11 @@ public final class StringCommands {
         reply.integer(out.length);
     }
 
+    /** Largest Java array: a limit below any proto-max-bulk-len a configuration could set. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private static void checkLength(Engine engine, long offset, long len) {
-        if (offset + len > engine.protoMaxBulkLen()) {
+        if (offset + len > Math.min(engine.protoMaxBulkLen(), MAX_ARRAY)) {
             throw new Args.ArgException("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
         }
     }
