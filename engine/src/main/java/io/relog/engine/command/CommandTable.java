@@ -16,19 +16,72 @@ public final class CommandTable {
 
     private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
 
+    // Open-addressing index by lower-case name bytes, so the per-command lookup allocates nothing.
+    private byte[][] slotNames = new byte[0][];
+    private CommandSpec[] slotSpecs = new CommandSpec[0];
+
     /** Adds a command; fails on a duplicate name, which would be a programming error. */
     public void register(CommandSpec spec) {
         if (byName.putIfAbsent(spec.name(), spec) != null) {
             throw new IllegalStateException("command registered twice: " + spec.name());
         }
+        rebuildIndex();
     }
 
-    /** The command named {@code name} in any letter case, or {@code null}. */
+    private void rebuildIndex() {
+        int cap = Integer.highestOneBit(Math.max(16, byName.size() * 4) - 1) << 1;
+        byte[][] names = new byte[cap][];
+        CommandSpec[] specs = new CommandSpec[cap];
+        for (CommandSpec spec : byName.values()) {
+            byte[] n = spec.name().getBytes(StandardCharsets.UTF_8);
+            int i = caseFoldHash(n) & (cap - 1);
+            while (names[i] != null) {
+                i = (i + 1) & (cap - 1);
+            }
+            names[i] = n;
+            specs[i] = spec;
+        }
+        slotNames = names;
+        slotSpecs = specs;
+    }
+
+    private static int caseFoldHash(byte[] b) {
+        int h = 0;
+        for (byte x : b) {
+            h = 31 * h + (x >= 'A' && x <= 'Z' ? x + 32 : x);
+        }
+        return h ^ (h >>> 16);
+    }
+
+    private static boolean equalsFolded(byte[] lower, byte[] any) {
+        if (lower.length != any.length) {
+            return false;
+        }
+        for (int i = 0; i < any.length; i++) {
+            int c = any[i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The command named {@code name} in any letter case, or {@code null}. Allocation-free. */
     public CommandSpec lookup(byte[] name) {
-        if (name.length > 32) {
+        byte[][] names = slotNames;
+        if (names.length == 0) {
             return null;
         }
-        return byName.get(lowerAscii(name));
+        int mask = names.length - 1;
+        for (int i = caseFoldHash(name) & mask; names[i] != null; i = (i + 1) & mask) {
+            if (equalsFolded(names[i], name)) {
+                return slotSpecs[i];
+            }
+        }
+        return null;
     }
 
     /** The command named {@code name} (case-insensitive), or {@code null}. */
@@ -43,15 +96,6 @@ public final class CommandTable {
 
     public int size() {
         return byName.size();
-    }
-
-    private static String lowerAscii(byte[] b) {
-        char[] c = new char[b.length];
-        for (int i = 0; i < b.length; i++) {
-            int x = b[i] & 0xff;
-            c[i] = (char) (x >= 'A' && x <= 'Z' ? x + 32 : x);
-        }
-        return new String(c);
     }
 
     /** Lower-cased ASCII view of a command name or option, for messages and comparisons. */
