@@ -285,6 +285,30 @@ public final class ChampMap {
     }
 
     /**
+     * An empty map whose edits are owned by {@code token}: a collection value stored in the
+     * keyspace uses its database's {@link Database#editToken() edit token}, so that freezing the
+     * keyspace also freezes every collection in it.
+     */
+    public static ChampMap owned(Object token) {
+        return new ChampMap(EMPTY, 0, java.util.Objects.requireNonNull(token));
+    }
+
+    /**
+     * A handle on the same contents whose edits are owned by {@code token}. Nodes this map
+     * created under another token are copied on first write; nodes already owned by
+     * {@code token} are edited in place. The caller must hold {@code token} as its current edit
+     * token (a collection value being made editable by its database's writer).
+     */
+    public ChampMap withOwner(Object token) {
+        return new ChampMap(root, size, java.util.Objects.requireNonNull(token));
+    }
+
+    /** The token that owns this map's edits, or {@code null} for a frozen view. */
+    public Object editToken() {
+        return owner;
+    }
+
+    /**
      * A mutable map starting with the contents of this one (frozen or not), sharing all nodes.
      * Writes to either copy never affect the other.
      */

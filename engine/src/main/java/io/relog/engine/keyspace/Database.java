@@ -131,6 +131,17 @@ public final class Database {
         other.expires = e;
     }
 
+    /**
+     * The current edit token of this database, {@code null} for a frozen view. A collection
+     * value (hash, list, set, sorted set) is changed in place only when it is owned by this
+     * token; otherwise the writer copies it (shallowly: its inner structures share nodes and copy
+     * paths under this token) and stores the copy. {@link #freeze()} replaces the token, so a
+     * frozen view never observes a later write at any depth.
+     */
+    public Object editToken() {
+        return keys.editToken();
+    }
+
     /** An immutable view of this database as it is now, in O(1); see {@link ChampMap#freeze()}. */
     public Database freeze() {
         return new Database(index, keys.freeze(), expires.freeze());
