@@ -7,6 +7,7 @@ import io.relog.engine.command.Errors;
 import io.relog.engine.command.Reply;
 import io.relog.engine.command.Subcommands;
 import io.relog.engine.keyspace.Database;
+import io.relog.engine.types.CollectionValue;
 import io.relog.engine.pattern.Glob;
 import io.relog.engine.strings.StringEncoding;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ public final class KeyCommands {
         if (value instanceof byte[]) {
             return "string";
         }
-        return "none";
+        return ((CollectionValue) value).typeName();
     }
 
     // ------------------------------------------------------------------ existence and deletion
@@ -183,8 +184,12 @@ public final class KeyCommands {
             }
             dst.remove(to);
         }
-        // Strings are never modified in place, so the copy may share the array; collection types
-        // added later share their persistent structure the same way.
+        // Strings are never modified in place, so the copy may share the array; a collection is
+        // duplicated (O(n), as Redis' dupObject): sharing nodes owned by the live token would let
+        // an in-place edit of one key change the other.
+        if (value instanceof CollectionValue c) {
+            value = c.duplicate(dst.editToken());
+        }
         dst.put(to, value, engine.lruClock() | (src.accessMeta(from) & Database.VALUE_FLAGS), false);
         if (expire >= 0) {
             dst.setExpireAt(to, expire);
@@ -473,7 +478,7 @@ public final class KeyCommands {
         if (v instanceof byte[] s) {
             return StringEncoding.name(s, meta);
         }
-        return "unknown";
+        return ((CollectionValue) v).encoding();
     }
 
     public static void objectFreq(Engine engine, Session session, byte[][] argv, Reply reply) {

@@ -1,0 +1,53 @@
+package io.relog.engine.types;
+
+/**
+ * A collection stored as a keyspace value (hash, list, set, sorted set). Strings are stored as
+ * plain {@code byte[]} and are never modified in place; collections are, but only when owned.
+ *
+ * <h2>Ownership</h2>
+ * A collection records the edit token of the database that may change it in place
+ * ({@link io.relog.engine.keyspace.Database#editToken()}). A command about to modify a
+ * collection calls {@link #editableFor(Object)} with the database's current token: if the value
+ * is owned it is returned as is, otherwise a copy owned by the token is returned (O(1) for the
+ * structure-sharing forms, an array copy for the small flat forms) and the command must store
+ * that copy in the keyspace before changing it. Since freezing a database replaces its token,
+ * a frozen view never observes a later write, at any depth. Inner structures (tries, trees)
+ * are created with the same token, so their nodes follow the same rule.
+ */
+public abstract class CollectionValue {
+
+    /** The edit token that may change this value in place; {@code null} when immutable. */
+    protected Object owner;
+
+    protected CollectionValue(Object owner) {
+        this.owner = owner;
+    }
+
+    /** Redis' type name, as TYPE reports it: {@code hash}, {@code list}, {@code set}, {@code zset}. */
+    public abstract String typeName();
+
+    /** Redis' OBJECT ENCODING name for the current representation, e.g. {@code listpack}, {@code hashtable}. */
+    public abstract String encoding();
+
+    /** Number of elements (fields, members). A stored collection is never empty: emptied ones are deleted. */
+    public abstract int size();
+
+    /** A value with the same contents owned by {@code token}; shares structure where it can. */
+    protected abstract CollectionValue copyOwnedBy(Object token);
+
+    /**
+     * An independent copy owned by {@code token}, sharing no node that a live token owns (COPY;
+     * O(n) like Redis' {@code dupObject}). Sharing structure here would be wrong: both copies
+     * would be owned by the same token and an in-place edit of one would change the other.
+     */
+    public abstract CollectionValue duplicate(Object token);
+
+    /** This value if {@code token} owns it, else a copy owned by {@code token} (see the class comment). */
+    public final CollectionValue editableFor(Object token) {
+        return owner == token && token != null ? this : copyOwnedBy(token);
+    }
+
+    public final boolean isOwnedBy(Object token) {
+        return owner == token && token != null;
+    }
+}
