@@ -32,7 +32,20 @@ final class SpecBuilder {
 
     /** A container command: dispatches on argv[1] to one of {@code subs} (named {@code container|sub}). */
     static CommandSpec container(String name, String group, String since, String summary, List<CommandSpec> subs) {
+        return container(name, -2, "", "slow", group, since, summary, subs, null);
+    }
+
+    /**
+     * A container command whose bare form ({@code argv.length == 1}, allowed when {@code arity} is
+     * -1) runs {@code bare}, like {@code COMMAND} alone.
+     */
+    static CommandSpec container(String name, int arity, String flags, String acl, String group, String since,
+            String summary, List<CommandSpec> subs, CommandHandler bare) {
         CommandHandler dispatch = (engine, session, argv, reply) -> {
+            if (argv.length == 1) {
+                bare.execute(engine, session, argv, reply);
+                return;
+            }
             String sub = new String(argv[1], java.nio.charset.StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
             CommandSpec spec = null;
             for (CommandSpec s : subs) {
@@ -49,10 +62,12 @@ final class SpecBuilder {
                 reply.error(Errors.wrongArgs(spec.name()));
                 return;
             }
+            if (session instanceof ClientConnection c) {
+                c.lastCommand = spec.name();
+            }
             spec.handler().execute(engine, session, argv, reply);
         };
-        return new CommandSpec(name, -2, EnumSet.noneOf(CommandFlag.class), 0, 0, 0, List.of("slow"), group, since,
-                summary, subs, dispatch);
+        return new CommandSpec(name, arity, flags(flags), 0, 0, 0, words(acl), group, since, summary, subs, dispatch);
     }
 
     static EnumSet<CommandFlag> flags(String flags) {
