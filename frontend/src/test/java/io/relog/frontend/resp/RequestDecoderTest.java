@@ -109,7 +109,14 @@ class RequestDecoderTest {
         byte[] value = new byte[300_000];
         Arrays.fill(value, (byte) 'v');
         String v = new String(value, StandardCharsets.ISO_8859_1);
-        List<Object> out = decode("*2\r\n$3\r\nSET\r\n$300000\r\n" + v + "\r\n", 8192, false);
-        assertThat(out).containsExactly(List.of("SET", v));
+        for (int chunk : new int[] {8192, 1 << 20}) {
+            List<Object> out = decode("*2\r\n$3\r\nSET\r\n$300000\r\n" + v + "\r\n*1\r\n$4\r\nPING\r\n", chunk, false);
+            assertThat(out).hasSize(2);
+            assertThat(out.get(1)).isEqualTo(List.of("PING"));
+            @SuppressWarnings("unchecked")
+            List<String> set = (List<String>) out.get(0);
+            assertThat(set.get(0)).isEqualTo("SET");
+            assertThat(set.get(1).equals(v)).as("300,000-byte value intact").isTrue();
+        }
     }
 }
