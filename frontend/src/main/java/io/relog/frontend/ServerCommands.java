@@ -472,7 +472,7 @@ final class ServerCommands {
         e.resetStats();
         state.totalConnections.set(0);
         state.rejectedConnections.set(0);
-        state.netInputBytes.set(0);
+        state.netInputBytes.reset();
         state.netOutputBytes = 0;
         state.rejectedCalls = 0;
         r.ok();
@@ -636,7 +636,7 @@ final class ServerCommands {
                 field(sb, "total_connections_received", state.totalConnections.get());
                 field(sb, "total_commands_processed", e.totalCommands());
                 field(sb, "instantaneous_ops_per_sec", 0);
-                field(sb, "total_net_input_bytes", state.netInputBytes.get());
+                field(sb, "total_net_input_bytes", state.netInputBytes.sum());
                 field(sb, "total_net_output_bytes", state.netOutputBytes);
                 field(sb, "rejected_connections", state.rejectedConnections.get());
                 field(sb, "expired_keys", e.expiredKeys());

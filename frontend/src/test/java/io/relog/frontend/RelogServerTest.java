@@ -191,6 +191,8 @@ class RelogServerTest {
             assertThat(info).contains("redis_version:7.0.15\r\n", "relog_version:", "role:master\r\n",
                     "connected_slaves:0\r\n", "master_repl_offset:0\r\n", "# Keyspace");
             assertThat(j.info("commandstats")).contains("cmdstat_ping:calls=");
+            assertThat(j.info("stats")).containsPattern("total_net_input_bytes:[1-9]")
+                    .containsPattern("total_net_output_bytes:[1-9]");
             assertThat(j.lastsave()).isPositive();
         }
     }
@@ -230,6 +232,44 @@ class RelogServerTest {
                     .command("CLIENT", "REPLY", "ON").command("ECHO", "a")
                     .command("CLIENT", "REPLY", "SKIP").command("ECHO", "b").command("ECHO", "c");
             assertThat(c.read(5 + 7 + 7)).isEqualTo("+OK\r\n$1\r\na\r\n$1\r\nc\r\n");
+        }
+    }
+
+    @Test
+    void idleClientsAreClosedAfterTimeout() throws IOException {
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            j.configSet("timeout", "1");
+        }
+        try (RawClient idle = new RawClient(server.port())) {
+            assertThat(idle.command("PING").read(7)).isEqualTo("+PONG\r\n");
+            assertThat(idle.readUntilClosed()).isEmpty(); // within the 5 s socket timeout
+        } finally {
+            try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+                j.configSet("timeout", "0");
+            }
+        }
+    }
+
+    private static final redis.clients.jedis.commands.ProtocolCommand DEBUG = () -> "DEBUG".getBytes();
+
+    @Test
+    void debugNeedsEnableDebugCommand() throws Exception {
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            assertThatThrownBy(() -> j.sendCommand(DEBUG, "SLEEP", "0"))
+                    .hasMessageStartingWith("ERR DEBUG command not allowed.");
+        }
+        try (RelogServer local = RelogServer.start(ServerConfig.fromArgs("--port", "0", "--dir",
+                dir.resolve("debug").toString(), "--enable-debug-command", "local"));
+                Jedis j = new Jedis("127.0.0.1", local.port());
+                Jedis other = new Jedis("127.0.0.1", local.port())) {
+            other.ping();
+            long start = System.nanoTime();
+            Thread sleeper = new Thread(() -> j.sendCommand(DEBUG, "SLEEP", "0.3"));
+            sleeper.start();
+            Thread.sleep(50);
+            assertThat(other.ping()).isEqualTo("PONG"); // served only once the engine thread wakes up
+            assertThat(System.nanoTime() - start).isGreaterThan(250_000_000L);
+            sleeper.join();
         }
     }
 
