@@ -682,9 +682,14 @@ final class ServerCommands {
             }
             case "commandstats" -> {
                 sb.append("# Commandstats\r\n");
-                for (Map.Entry<CommandSpec, Engine.CommandStats> en : e.allStats().entrySet()) {
+                Map<CommandSpec, Engine.CommandStats> stats = e.allStats();
+                for (Map.Entry<CommandSpec, Engine.CommandStats> en : stats.entrySet()) {
                     Engine.CommandStats st = en.getValue();
                     if (st.calls == 0 && st.rejected == 0 && st.failed == 0) {
+                        continue;
+                    }
+                    // A container whose subcommands are counted is reported through them, as Redis does.
+                    if (en.getKey().subcommands().stream().anyMatch(stats::containsKey)) {
                         continue;
                     }
                     long usec = st.nanos / 1000;
