@@ -80,6 +80,7 @@ public final class RelogServer implements AutoCloseable {
             Thread t = new Thread(this::close, "relog-shutdown");
             t.start();
         };
+        ServerCommands.applyToEngine(engine, config); // before the engine thread starts
         EngineCommands.registerAll(engine.commands());
         FrontendCommands.registerAll(engine.commands(), state);
         loop.start();

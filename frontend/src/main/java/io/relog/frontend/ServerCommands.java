@@ -457,11 +457,18 @@ final class ServerCommands {
         }
         for (Map.Entry<String, String> c : changes.entrySet()) {
             config.set(c.getKey(), c.getValue());
-            if (c.getKey().equals("loglevel")) {
-                LogSetup.applyLevel(config.loglevel());
-            }
+        }
+        applyToEngine(e, config);
+        if (changes.containsKey("loglevel")) {
+            LogSetup.applyLevel(config.loglevel());
         }
         r.ok();
+    }
+
+    /** Hands the engine the directives it reads itself; at start and after CONFIG SET. Engine thread. */
+    static void applyToEngine(Engine e, ServerConfig config) {
+        e.setProtoMaxBulkLen(config.protoMaxBulkLen());
+        e.setMaxmemoryPolicy(config.maxmemoryPolicy());
     }
 
     private static String setFailed(String name, String reason) {
