@@ -381,11 +381,22 @@ class RelogServerTest {
             try (Jedis j = new Jedis("127.0.0.1", secured.port())) {
                 assertThat(j.auth("default", "s3cret")).isEqualTo("OK");
                 assertThat(j.ping()).isEqualTo("PONG");
+                assertThat(j.sendCommand(redis.clients.jedis.Protocol.Command.RESET)).isEqualTo("RESET".getBytes());
+                assertThatThrownBy(j::ping).hasMessage("NOAUTH Authentication required.");
             }
         }
-        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+        try (Jedis j = new Jedis("127.0.0.1", server.port()); Jedis before = new Jedis("127.0.0.1", server.port())) {
             assertThatThrownBy(() -> j.auth("x")).hasMessageStartingWith(
                     "ERR AUTH <password> called without any password configured for the default user.");
+            before.ping();
+            j.configSet("requirepass", "later");
+            try (RawClient after = new RawClient(server.port())) {
+                // Connected before the password: still authenticated, as in Redis. New ones are not.
+                assertThat(before.ping()).isEqualTo("PONG");
+                assertThat(after.command("PING").read(34)).isEqualTo("-NOAUTH Authentication required.\r\n");
+            } finally {
+                j.configSet("requirepass", "");
+            }
         }
     }
 
