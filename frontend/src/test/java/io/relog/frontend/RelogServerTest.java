@@ -298,6 +298,19 @@ class RelogServerTest {
     }
 
     @Test
+    void maxclientsRefusesWithRedisError() throws Exception {
+        try (RelogServer small = RelogServer.start(ServerConfig.fromArgs("--port", "0", "--dir",
+                dir.resolve("small").toString(), "--maxclients", "1"));
+                RawClient first = new RawClient(small.port())) {
+            assertThat(first.command("PING").read(7)).isEqualTo("+PONG\r\n");
+            try (RawClient second = new RawClient(small.port())) {
+                assertThat(second.readUntilClosed()).isEqualTo("-ERR max number of clients reached\r\n");
+            }
+            assertThat(first.command("PING").read(7)).isEqualTo("+PONG\r\n"); // still served
+        }
+    }
+
+    @Test
     void quitClosesAfterOk() throws IOException {
         try (RawClient c = new RawClient(server.port())) {
             assertThat(c.command("QUIT").readUntilClosed()).isEqualTo("+OK\r\n");
