@@ -9,6 +9,7 @@
 # Then loads 1,000,000 keys (16-byte keys, 32-byte values) into fresh instances of both and
 # compares resident memory: Redis' used_memory_rss against Relog's process RSS.
 # Extra directives for both servers: COMPARE_EXTRA="--appendonly yes" bench/compare-redis.sh
+# Extra directives for Relog only: RELOG_EXTRA="--engine-thread dedicated" bench/compare-redis.sh
 # Relog JVM options: RELOG_JAVA_OPTS (passed through to bin/relog-server).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,7 +53,7 @@ start_pair() {
       --daemonize no --logfile "$work/redis-$1.log" ${COMPARE_EXTRA:-} &
   pids+=($!); redis_pid=$!
   "$here"/bin/relog-server --port "$lp" --bind 127.0.0.1 --save '' --appendonly no --dir "$work/relog-$1" \
-      ${COMPARE_EXTRA:-} > "$work/relog-$1.log" 2>&1 &
+      ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-} > "$work/relog-$1.log" 2>&1 &
   pids+=($!); relog_pid=$!
   redis_port=$rp; relog_port=$lp
   wait_up "$rp"; wait_up "$lp"
@@ -65,7 +66,7 @@ rps() { # port test pipeline -> requests per second
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 start_pair throughput
-echo "redis-server $(redis-server --version | awk '{print $3}') vs Relog; clients=$clients requests=$requests rounds=$rounds ${COMPARE_EXTRA:-}"
+echo "redis-server $(redis-server --version | awk '{print $3}') vs Relog; clients=$clients requests=$requests rounds=$rounds ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-}"
 printf '%-8s %3s %14s %14s %8s\n' test P redis_rps relog_rps ratio
 for t in ${tests//,/ }; do
   for p in $pipelines; do

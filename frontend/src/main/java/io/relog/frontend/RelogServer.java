@@ -76,7 +76,8 @@ public final class RelogServer implements AutoCloseable {
         config.setEffective("port", Integer.toString(bound));
         ServerState st = new ServerState(config, engine);
         this.state = st;
-        this.loop = new EngineLoop(engine, state);
+        boolean sharedEngine = config.engineThreadShared();
+        this.loop = new EngineLoop(engine, state, sharedEngine ? ioGroup.next() : null);
         state.loop = loop;
         state.server = this;
         state.shutdownAction = () -> {
@@ -93,7 +94,8 @@ public final class RelogServer implements AutoCloseable {
         log.info("Relog {} (Redis {} compatible), pid={}, Java {}", RelogVersion.VERSION, RelogVersion.REDIS_VERSION,
                 ProcessHandle.current().pid(), System.getProperty("java.version"));
         log.info("Running mode=standalone, port={}.", port);
-        log.info("Server initialized ({} transport, {} IO thread(s))", epoll ? "epoll" : "nio", config.ioThreads());
+        log.info("Server initialized ({} transport, {} IO thread(s), engine on {})", epoll ? "epoll" : "nio",
+                config.ioThreads(), sharedEngine ? "an IO thread" : "its own thread");
         log.info("Ready to accept connections tcp");
     }
 

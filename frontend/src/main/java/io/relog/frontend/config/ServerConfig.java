@@ -73,6 +73,7 @@ public final class ServerConfig {
         add(Directive.string("pidfile", "", false));
         add(Directive.bool("protected-mode", "yes", true));
         add(Directive.integer("io-threads", 1, 1, 128, false));
+        add(Directive.oneOf("engine-thread", "auto", false, "auto", "shared", "dedicated"));
         add(Directive.bool("io-threads-do-reads", "no", false));
         add(Directive.bool("appendonly", "no", true));
         add(Directive.oneOf("appendfsync", "everysec", true, "everysec", "always", "no"));
@@ -422,6 +423,15 @@ public final class ServerConfig {
 
     public String logfile() {
         return get("logfile");
+    }
+
+    /**
+     * Whether the engine runs on an IO event loop ({@code engine-thread shared}) rather than its
+     * own thread; {@code auto} shares when there is one IO thread.
+     */
+    public boolean engineThreadShared() {
+        String mode = get("engine-thread");
+        return mode.equals("shared") || (mode.equals("auto") && ioThreads() == 1);
     }
 
     public int ioThreads() {
