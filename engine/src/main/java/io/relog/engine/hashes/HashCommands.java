@@ -303,6 +303,19 @@ public final class HashCommands {
             // Repetitions allowed: |count| independent draws.
             long n = -count;
             replyHeader(reply, n, withValues);
+            if (h.isListpack()) {
+                // A listpack finds its i-th field by walking: unpack it once.
+                List<byte[]> all = new ArrayList<>(2 * h.size());
+                h.forEach((f, v) -> {
+                    all.add(f);
+                    all.add(v);
+                });
+                for (long i = 0; i < n; i++) {
+                    int j = 2 * random.nextInt(all.size() / 2);
+                    replyField(reply, all.get(j), all.get(j + 1), withValues, pairs);
+                }
+                return;
+            }
             byte[][] pair = new byte[2][];
             for (long i = 0; i < n; i++) {
                 h.randomField(random, pair);

@@ -8,11 +8,14 @@ import java.util.random.RandomGenerator;
  * A Redis hash: field → value, both {@code byte[]}, in one of Redis 7.0's two encodings.
  *
  * <ul>
- *   <li>{@code listpack}: a flat array {@code [f0, v0, f1, v1, ...]} searched linearly, while the
- *       hash has at most {@code maxEntries} fields ({@code hash-max-listpack-entries}, 512 by
- *       default in Redis 7.0) and no field or value longer than {@code maxValue} bytes
- *       ({@code hash-max-listpack-value}, 64). Small hashes are most hashes; a flat array costs
- *       two references per field and nothing else.</li>
+ *   <li>{@code listpack}: one packed {@code byte[]} of length-prefixed entries
+ *       {@code [len f0][f0][len v0][v0][len f1]...} (lengths as unsigned LEB128 varints, one
+ *       byte below 128), searched linearly, while the hash has at most {@code maxEntries} fields
+ *       ({@code hash-max-listpack-entries}, 512 by default in Redis 7.0.15 — not 128, which is
+ *       the sorted-set default) and no field or value longer than {@code maxValue} bytes
+ *       ({@code hash-max-listpack-value}, 64). Like Redis' listpack it costs about one byte per
+ *       element beyond the data, so small hashes — most hashes — are as dense as in Redis; a
+ *       read returns a copy of the bytes.</li>
  *   <li>{@code hashtable}: a {@link ChampMap} (field → value) created with the owner's edit token,
  *       so it shares structure with frozen views and copies only the paths a write touches.</li>
  * </ul>
@@ -21,10 +24,10 @@ import java.util.random.RandomGenerator;
  *
  * <p><b>Ownership</b> (see {@link CollectionValue}): the mutators ({@link #put}, {@link #remove})
  * may only be called on a value owned by the caller's current edit token, obtained through
- * {@link #editableFor}. A copy for a new token clones the flat array (O(n), n ≤ 512) or takes a
- * new handle on the trie (O(1)). The {@code byte[]} fields and values are never modified in
- * place, so copies share them. Engine thread only, except that a value reachable from a frozen
- * view may be read by any thread.
+ * {@link #editableFor}. A copy for a new token clones the packed array (O(n), n ≤ 512 small
+ * entries) or takes a new handle on the trie (O(1)). The {@code byte[]} fields and values of a
+ * hashtable are never modified in place, so copies share them. Engine thread only, except that a
+ * value reachable from a frozen view may be read by any thread.
  */
 public final class HashValue extends CollectionValue {
 
@@ -33,24 +36,27 @@ public final class HashValue extends CollectionValue {
     /** Redis 7.0's default {@code hash-max-listpack-value}, in bytes. */
     public static final int DEFAULT_MAX_LISTPACK_VALUE = 64;
 
-    private static final byte[][] NO_PAIRS = new byte[0][];
+    private static final byte[] EMPTY = new byte[0];
 
-    /** Listpack form: pairs in insertion order, {@code 2 * count} used slots; {@code null} when a hashtable. */
-    private byte[][] pairs;
+    /** Listpack form: packed entries in insertion order, {@code used} bytes valid; {@code null} when a hashtable. */
+    private byte[] packed;
+    private int used;
+    /** Number of fields of the listpack form. */
     private int count;
     /** Hashtable form; {@code null} while a listpack. */
     private ChampMap map;
 
-    private HashValue(Object owner, byte[][] pairs, int count, ChampMap map) {
+    private HashValue(Object owner, byte[] packed, int used, int count, ChampMap map) {
         super(owner);
-        this.pairs = pairs;
+        this.packed = packed;
+        this.used = used;
         this.count = count;
         this.map = map;
     }
 
     /** An empty hash in listpack form owned by {@code token}; a command fills it before storing it. */
     public static HashValue create(Object token) {
-        return new HashValue(token, NO_PAIRS, 0, null);
+        return new HashValue(token, EMPTY, 0, 0, null);
     }
 
     @Override
@@ -75,18 +81,111 @@ public final class HashValue extends CollectionValue {
     @Override
     protected HashValue copyOwnedBy(Object token) {
         return map == null
-                ? new HashValue(token, Arrays.copyOf(pairs, 2 * count), count, null)
-                : new HashValue(token, null, 0, map.withOwner(token));
+                ? new HashValue(token, Arrays.copyOf(packed, used), used, count, null)
+                : new HashValue(token, null, 0, 0, map.withOwner(token));
     }
 
     @Override
     public HashValue duplicate(Object token) {
         if (map == null) {
-            return new HashValue(token, Arrays.copyOf(pairs, 2 * count), count, null);
+            return new HashValue(token, Arrays.copyOf(packed, used), used, count, null);
         }
         ChampMap copy = ChampMap.owned(token);
         map.forEach(copy::put);
-        return new HashValue(token, null, 0, copy);
+        return new HashValue(token, null, 0, 0, copy);
+    }
+
+    // ------------------------------------------------------------------ packed entries
+
+    /*
+     * An entry is addressed by the position of its length prefix. entry(pos) decodes it into a
+     * long: the start of its bytes in the high half, their length in the low half (no scratch
+     * fields: a frozen value is read by several threads at once).
+     */
+    private static long entry(byte[] packed, int pos) {
+        int len = 0;
+        int shift = 0;
+        byte b;
+        do {
+            b = packed[pos++];
+            len |= (b & 0x7f) << shift;
+            shift += 7;
+        } while (b < 0);
+        return ((long) pos << 32) | len;
+    }
+
+    private static int start(long entry) {
+        return (int) (entry >>> 32);
+    }
+
+    private static int end(long entry) {
+        return (int) (entry >>> 32) + (int) entry;
+    }
+
+    private static byte[] bytes(byte[] packed, long entry) {
+        return Arrays.copyOfRange(packed, start(entry), end(entry));
+    }
+
+    private static int varintSize(int len) {
+        int n = 1;
+        while (len >= 0x80) {
+            len >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    private static int writeVarint(byte[] out, int pos, int len) {
+        while (len >= 0x80) {
+            out[pos++] = (byte) (len | 0x80);
+            len >>>= 7;
+        }
+        out[pos++] = (byte) len;
+        return pos;
+    }
+
+    /** Position of the entry of {@code field}, or -1. */
+    private int find(byte[] field) {
+        byte[] p = packed;
+        int pos = 0;
+        while (pos < used) {
+            long f = entry(p, pos);
+            if ((int) f == field.length && Arrays.equals(p, start(f), end(f), field, 0, field.length)) {
+                return pos;
+            }
+            pos = end(entry(p, end(f))); // skip the value
+        }
+        return -1;
+    }
+
+    /** Position of the entry after the field/value pair at {@code pos}. */
+    private int pairEnd(int pos) {
+        return end(entry(packed, end(entry(packed, pos))));
+    }
+
+    /** Replaces bytes [from, to) of the packed array with {@code insert} (an encoded entry run). */
+    private void splice(int from, int to, byte[] insert, int insertLength) {
+        int newUsed = used - (to - from) + insertLength;
+        if (newUsed > packed.length) {
+            packed = Arrays.copyOf(packed, Math.max(newUsed, used + (used >> 1)));
+        }
+        System.arraycopy(packed, to, packed, from + insertLength, used - to);
+        System.arraycopy(insert, 0, packed, from, insertLength);
+        used = newUsed;
+    }
+
+    private static byte[] encode(byte[] a, byte[] b) {
+        int n = (a == null ? 0 : varintSize(a.length) + a.length) + varintSize(b.length) + b.length;
+        byte[] out = new byte[n];
+        int pos = 0;
+        if (a != null) {
+            pos = writeVarint(out, pos, a.length);
+            System.arraycopy(a, 0, out, pos, a.length);
+            pos += a.length;
+        }
+        pos = writeVarint(out, pos, b.length);
+        System.arraycopy(b, 0, out, pos, b.length);
+        return out;
     }
 
     // ------------------------------------------------------------------ reads
@@ -96,22 +195,12 @@ public final class HashValue extends CollectionValue {
         if (map != null) {
             return (byte[]) map.get(field);
         }
-        int i = indexOf(field);
-        return i < 0 ? null : pairs[i + 1];
+        int at = find(field);
+        return at < 0 ? null : bytes(packed, entry(packed, end(entry(packed, at))));
     }
 
     public boolean contains(byte[] field) {
-        return get(field) != null;
-    }
-
-    /** Slot of {@code field} in the listpack array, or -1. */
-    private int indexOf(byte[] field) {
-        for (int i = 0, n = 2 * count; i < n; i += 2) {
-            if (Arrays.equals(pairs[i], field)) {
-                return i;
-            }
-        }
-        return -1;
+        return map != null ? map.get(field) != null : find(field) >= 0;
     }
 
     /** Receives a field and its value. */
@@ -129,8 +218,13 @@ public final class HashValue extends CollectionValue {
             map.forEach((k, v) -> visitor.visit(k, (byte[]) v));
             return;
         }
-        for (int i = 0, n = 2 * count; i < n; i += 2) {
-            visitor.visit(pairs[i], pairs[i + 1]);
+        byte[] p = packed;
+        int pos = 0;
+        while (pos < used) {
+            long f = entry(p, pos);
+            long v = entry(p, end(f));
+            visitor.visit(bytes(p, f), bytes(p, v));
+            pos = end(v);
         }
     }
 
@@ -153,9 +247,13 @@ public final class HashValue extends CollectionValue {
      */
     public void randomField(RandomGenerator random, byte[][] out) {
         if (map == null) {
-            int i = 2 * random.nextInt(count);
-            out[0] = pairs[i];
-            out[1] = pairs[i + 1];
+            int pos = 0;
+            for (int i = random.nextInt(count); i > 0; i--) {
+                pos = pairEnd(pos);
+            }
+            long f = entry(packed, pos);
+            out[0] = bytes(packed, f);
+            out[1] = bytes(packed, entry(packed, end(f)));
             return;
         }
         byte[] k = map.randomKey(random);
@@ -178,9 +276,11 @@ public final class HashValue extends CollectionValue {
         if (map != null) {
             return map.put(field, value) == null;
         }
-        int i = indexOf(field);
-        if (i >= 0) {
-            pairs[i + 1] = value;
+        int at = find(field);
+        if (at >= 0) {
+            int valueAt = end(entry(packed, at));
+            byte[] enc = encode(null, value);
+            splice(valueAt, end(entry(packed, valueAt)), enc, enc.length);
             return false;
         }
         if (count + 1 > maxEntries) {
@@ -188,11 +288,8 @@ public final class HashValue extends CollectionValue {
             map.put(field, value);
             return true;
         }
-        if (2 * count + 2 > pairs.length) {
-            pairs = Arrays.copyOf(pairs, Math.max(4, 2 * count + 2 + count)); // ~1.5x growth
-        }
-        pairs[2 * count] = field;
-        pairs[2 * count + 1] = value;
+        byte[] enc = encode(field, value);
+        splice(used, used, enc, enc.length);
         count++;
         return true;
     }
@@ -203,25 +300,21 @@ public final class HashValue extends CollectionValue {
         if (map != null) {
             return map.remove(field) != null;
         }
-        int i = indexOf(field);
-        if (i < 0) {
+        int at = find(field);
+        if (at < 0) {
             return false;
         }
-        int end = 2 * count;
-        System.arraycopy(pairs, i + 2, pairs, i, end - i - 2);
-        pairs[end - 2] = null;
-        pairs[end - 1] = null;
+        splice(at, pairEnd(at), EMPTY, 0);
         count--;
         return true;
     }
 
     private void toHashtable() {
         ChampMap m = ChampMap.owned(owner);
-        for (int i = 0, n = 2 * count; i < n; i += 2) {
-            m.put(pairs[i], pairs[i + 1]);
-        }
+        forEach(m::put);
         map = m;
-        pairs = null;
+        packed = null;
+        used = 0;
         count = 0;
     }
 
