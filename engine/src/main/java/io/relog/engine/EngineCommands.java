@@ -19,10 +19,13 @@ import java.util.List;
  * <p><b>Propagated command names.</b> A write whose effect does not depend on when or where it
  * runs is propagated as the client sent it — the same argv, letter case included (zero copies).
  * A write that must be rewritten to be deterministic is propagated in upper case: {@code SET k v
- * PXAT <ms>}, {@code SET k <value> KEEPTTL}, {@code PEXPIREAT}, {@code PERSIST}, {@code DEL}. This
+ * PXAT <ms>}, {@code SET k <value> KEEPTTL}, {@code PEXPIREAT}, {@code PERSIST}, {@code DEL},
+ * {@code HSET k f <value>} (HINCRBYFLOAT), {@code SREM k m...} or {@code DEL k} (SPOP). This
  * is what Redis 7.0 itself writes to its replication stream, so Relog's stream and a real
  * master's are byte-identical for the same commands (apart from Redis wrapping a command and the
- * expiry DELs it triggered in MULTI/EXEC, which Relog's log batches make unnecessary).
+ * expiry DELs it triggered in MULTI/EXEC, which Relog's log batches make unnecessary, and SPOP
+ * with a count, which Redis 7.0 writes as one SREM per member in MULTI/EXEC and Relog as one SREM
+ * of all of them, as Redis 7.2 does).
  */
 public final class EngineCommands {
 

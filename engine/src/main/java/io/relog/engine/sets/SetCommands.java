@@ -36,6 +36,13 @@ import java.util.SplittableRandom;
  * when it popped the whole set. Redis 7.0 writes one {@code SREM} per member inside
  * {@code MULTI/EXEC}; a single SREM has the same effect and is what Redis 7.2 writes (Relog's log
  * batches make the transaction unnecessary). SRANDMEMBER and SSCAN propagate nothing.
+ *
+ * <p><b>One deliberate difference in encoding.</b> When SPOP with a count pops most of a
+ * hashtable-encoded set (count × 5 &gt; size), Redis 7.0 rebuilds the rest as a new set, which
+ * becomes an intset again if the remaining members are all integers; its replicas, which apply
+ * SREMs, keep the hashtable, so master and replica disagree on OBJECT ENCODING. Relog removes the
+ * members in place and never converts back, so a replay of the log gives the same encodings as
+ * the master.
  */
 public final class SetCommands {
 
