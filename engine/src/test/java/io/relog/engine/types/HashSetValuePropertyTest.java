@@ -197,6 +197,29 @@ class HashSetValuePropertyTest {
     }
 
     @Test
+    void listpackEntriesOfEveryLengthRoundTrip() {
+        // Raised limits (CONFIG SET) let long entries into the packed form: multi-byte length prefixes.
+        HashValue h = HashValue.create(new Object());
+        Map<String, String> model = new HashMap<>();
+        int[] lengths = {0, 1, 126, 127, 128, 129, 300, 16383, 16384, 20000};
+        for (int i = 0; i < lengths.length; i++) {
+            String f = "f".repeat(lengths[lengths.length - 1 - i]);
+            String v = Character.toString('a' + i).repeat(lengths[i]);
+            h.put(b(f), b(v), 512, 1 << 20);
+            model.put(f, v);
+        }
+        h.put(b("f".repeat(300)), b("short"), 512, 1 << 20);
+        model.put("f".repeat(300), "short");
+        h.remove(b("f".repeat(127)));
+        model.remove("f".repeat(127));
+        assertThat(h.encoding()).isEqualTo("listpack");
+        assertThat(contents(h)).isEqualTo(new TreeMap<>(model));
+        for (Map.Entry<String, String> e : model.entrySet()) {
+            assertThat(s(h.get(b(e.getKey())))).isEqualTo(e.getValue());
+        }
+    }
+
+    @Test
     void listpackLimitsAreRedis70s() {
         HashValue h = HashValue.create(new Object());
         for (int i = 0; i < 512; i++) {
