@@ -167,7 +167,8 @@ public final class HashValue extends CollectionValue {
     private void splice(int from, int to, byte[] insert, int insertLength) {
         int newUsed = used - (to - from) + insertLength;
         if (newUsed > packed.length) {
-            packed = Arrays.copyOf(packed, Math.max(newUsed, used + (used >> 1)));
+            // Grow by an eighth: little slack, as Redis reallocates a listpack to its exact size.
+            packed = Arrays.copyOf(packed, Math.max(newUsed, newUsed + (used >> 3)));
         }
         System.arraycopy(packed, to, packed, from + insertLength, used - to);
         System.arraycopy(insert, 0, packed, from, insertLength);

@@ -2,6 +2,9 @@ package io.relog.engine.types;
 
 import io.relog.engine.command.Args;
 import io.relog.engine.keyspace.ChampMap;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
@@ -10,7 +13,9 @@ import java.util.random.RandomGenerator;
  * sets; they came with 7.2 — verified on redis-server 7.0.15):
  *
  * <ul>
- *   <li>{@code intset}: a sorted {@code long[]} searched by bisection, while every member is a
+ *   <li>{@code intset}: sorted integers packed in a {@code byte[]} 2, 4 or 8 bytes each (the
+ *       smallest width that holds every member, widened when a larger one arrives and never
+ *       narrowed, like Redis' intset), searched by bisection, while every member is a
  *       canonical decimal integer (as {@code string2ll} accepts: no '+', no leading zeros, no
  *       "-0") and there are at most {@code maxIntsetEntries} of them
  *       ({@code set-max-intset-entries}, 512). Members are read back in ascending order.</li>
@@ -23,7 +28,7 @@ import java.util.random.RandomGenerator;
  *
  * <p><b>Ownership</b> (see {@link CollectionValue}): {@link #add} and {@link #remove} may only be
  * called on a value owned by the caller's current edit token ({@link #editableFor}). A copy for a
- * new token clones the intset array (n ≤ 512) or takes a new handle on the trie (O(1)).
+ * new token clones the intset array (at most 4 KiB) or takes a new handle on the trie (O(1)).
  */
 public final class SetValue extends CollectionValue {
 
@@ -33,24 +38,29 @@ public final class SetValue extends CollectionValue {
     /** The value every member maps to in the hashtable form. */
     public static final Object PRESENT = Boolean.TRUE;
 
-    private static final long[] NO_INTS = new long[0];
+    private static final byte[] NO_INTS = new byte[0];
+    private static final VarHandle INT16 = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** Intset form: ascending, {@code count} used; {@code null} when a hashtable. */
-    private long[] ints;
+    /** Intset form: {@code count} ascending integers of {@code width} bytes; {@code null} when a hashtable. */
+    private byte[] ints;
+    private int width;
     private int count;
     /** Hashtable form; {@code null} while an intset. */
     private ChampMap map;
 
-    private SetValue(Object owner, long[] ints, int count, ChampMap map) {
+    private SetValue(Object owner, byte[] ints, int width, int count, ChampMap map) {
         super(owner);
         this.ints = ints;
+        this.width = width;
         this.count = count;
         this.map = map;
     }
 
     /** An empty set (intset form) owned by {@code token}; a command fills it before storing it. */
     public static SetValue create(Object token) {
-        return new SetValue(token, NO_INTS, 0, null);
+        return new SetValue(token, NO_INTS, 2, 0, null);
     }
 
     @Override
@@ -75,18 +85,18 @@ public final class SetValue extends CollectionValue {
     @Override
     protected SetValue copyOwnedBy(Object token) {
         return map == null
-                ? new SetValue(token, Arrays.copyOf(ints, count), count, null)
-                : new SetValue(token, null, 0, map.withOwner(token));
+                ? new SetValue(token, Arrays.copyOf(ints, count * width), width, count, null)
+                : new SetValue(token, null, 0, 0, map.withOwner(token));
     }
 
     @Override
     public SetValue duplicate(Object token) {
         if (map == null) {
-            return new SetValue(token, Arrays.copyOf(ints, count), count, null);
+            return new SetValue(token, Arrays.copyOf(ints, count * width), width, count, null);
         }
         ChampMap copy = ChampMap.owned(token);
         map.forEach(copy::put);
-        return new SetValue(token, null, 0, copy);
+        return new SetValue(token, null, 0, 0, copy);
     }
 
     // ------------------------------------------------------------------ reads
@@ -95,7 +105,7 @@ public final class SetValue extends CollectionValue {
         if (map != null) {
             return map.get(member) != null;
         }
-        return Args.isLong(member) && Arrays.binarySearch(ints, 0, count, Args.parseLong(member)) >= 0;
+        return Args.isLong(member) && search(Args.parseLong(member)) >= 0;
     }
 
     /** Receives one member; the array must not be modified. */
@@ -116,7 +126,7 @@ public final class SetValue extends CollectionValue {
             return;
         }
         for (int i = 0; i < count; i++) {
-            visitor.visit(Args.bytes(ints[i]));
+            visitor.visit(Args.bytes(at(i)));
         }
     }
 
@@ -143,7 +153,7 @@ public final class SetValue extends CollectionValue {
     /** A member chosen at random (uniformly for an intset, close to it for a hashtable); the set must not be empty. */
     public byte[] randomMember(RandomGenerator random) {
         if (map == null) {
-            return Args.bytes(ints[random.nextInt(count)]);
+            return Args.bytes(at(random.nextInt(count)));
         }
         return map.randomKey(random);
     }
@@ -160,18 +170,12 @@ public final class SetValue extends CollectionValue {
         if (map == null) {
             if (Args.isLong(member)) {
                 long v = Args.parseLong(member);
-                int i = Arrays.binarySearch(ints, 0, count, v);
+                int i = search(v);
                 if (i >= 0) {
                     return false;
                 }
                 if (count + 1 <= maxIntsetEntries) {
-                    int at = -i - 1;
-                    if (count == ints.length) {
-                        ints = Arrays.copyOf(ints, Math.max(4, count + (count >> 1) + 1));
-                    }
-                    System.arraycopy(ints, at, ints, at + 1, count - at);
-                    ints[at] = v;
-                    count++;
+                    insert(-i - 1, v);
                     return true;
                 }
             }
@@ -189,11 +193,11 @@ public final class SetValue extends CollectionValue {
         if (!Args.isLong(member)) {
             return false;
         }
-        int i = Arrays.binarySearch(ints, 0, count, Args.parseLong(member));
+        int i = search(Args.parseLong(member));
         if (i < 0) {
             return false;
         }
-        System.arraycopy(ints, i + 1, ints, i, count - i - 1);
+        System.arraycopy(ints, (i + 1) * width, ints, i * width, (count - i - 1) * width);
         count--;
         return true;
     }
@@ -201,11 +205,77 @@ public final class SetValue extends CollectionValue {
     private void toHashtable() {
         ChampMap m = ChampMap.owned(owner);
         for (int i = 0; i < count; i++) {
-            m.put(Args.bytes(ints[i]), PRESENT);
+            m.put(Args.bytes(at(i)), PRESENT);
         }
         map = m;
         ints = null;
         count = 0;
+    }
+
+    // ------------------------------------------------------------------ intset internals
+
+    /** Integer {@code i} of the intset. */
+    private long at(int i) {
+        return switch (width) {
+            case 2 -> (short) INT16.get(ints, 2 * i);
+            case 4 -> (int) INT32.get(ints, 4 * i);
+            default -> (long) INT64.get(ints, 8 * i);
+        };
+    }
+
+    private static void put(byte[] a, int width, int i, long v) {
+        switch (width) {
+            case 2 -> INT16.set(a, 2 * i, (short) v);
+            case 4 -> INT32.set(a, 4 * i, (int) v);
+            default -> INT64.set(a, 8 * i, v);
+        }
+    }
+
+    private static int widthOf(long v) {
+        return v == (short) v ? 2 : v == (int) v ? 4 : 8;
+    }
+
+    /** Like {@link Arrays#binarySearch(long[], long)}: the index, or {@code -(insertion point) - 1}. */
+    private int search(long v) {
+        if (widthOf(v) > width) {
+            return v < 0 ? -1 : -count - 1; // beyond every stored integer
+        }
+        int lo = 0;
+        int hi = count - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long x = at(mid);
+            if (x < v) {
+                lo = mid + 1;
+            } else if (x > v) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -lo - 1;
+    }
+
+    /** Inserts {@code v} at index {@code i}, widening every integer first when {@code v} needs it. */
+    private void insert(int i, long v) {
+        int w = Math.max(width, widthOf(v));
+        int need = (count + 1) * w;
+        if (w != width) {
+            byte[] wider = new byte[need];
+            for (int j = 0; j < count; j++) {
+                put(wider, w, j < i ? j : j + 1, at(j));
+            }
+            ints = wider;
+            width = w;
+        } else {
+            if (need > ints.length) {
+                // Grow by an eighth: little slack, as Redis reallocates an intset to its exact size.
+                ints = Arrays.copyOf(ints, Math.max(need, need + (count >> 3) * w));
+            }
+            System.arraycopy(ints, i * w, ints, (i + 1) * w, (count - i) * w);
+        }
+        put(ints, w, i, v);
+        count++;
     }
 
     private void checkOwned() {

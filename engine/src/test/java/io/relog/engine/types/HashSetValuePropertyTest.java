@@ -177,6 +177,10 @@ class HashSetValuePropertyTest {
         if (k < 8) {
             return Long.toString(r.nextBoolean() ? Long.MAX_VALUE : Long.MIN_VALUE);
         }
+        if (k < 12) {
+            // Beyond 16 bits: the intset widens to 4 (or, above, 8) bytes per member.
+            return Integer.toString(r.nextBoolean() ? 40_000 + r.nextInt(50) : -40_000 - r.nextInt(50));
+        }
         return Integer.toString(r.nextInt(range) - range / 4);
     }
 
@@ -217,6 +221,27 @@ class HashSetValuePropertyTest {
         for (Map.Entry<String, String> e : model.entrySet()) {
             assertThat(s(h.get(b(e.getKey())))).isEqualTo(e.getValue());
         }
+    }
+
+    @Test
+    void intsetWidensAndKeepsOrder() {
+        SetValue s = SetValue.create(new Object());
+        long[] values = {5, -3, 70_000, -70_000, 1L << 40, Long.MIN_VALUE, 0, Short.MAX_VALUE, Short.MIN_VALUE,
+            Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE};
+        TreeSet<Long> model = new TreeSet<>();
+        for (long v : values) {
+            s.add(b(Long.toString(v)), 512);
+            model.add(v);
+            List<Long> got = new ArrayList<>();
+            s.forEachMember(m -> got.add(Long.parseLong(s(m))));
+            assertThat(got).containsExactlyElementsOf(model);
+        }
+        for (long v : values) {
+            assertThat(s.contains(b(Long.toString(v)))).isTrue();
+            long probe = v == Long.MAX_VALUE ? v - 1 : v + 1;
+            assertThat(s.contains(b(Long.toString(probe)))).isEqualTo(model.contains(probe));
+        }
+        assertThat(s.encoding()).isEqualTo("intset");
     }
 
     @Test
