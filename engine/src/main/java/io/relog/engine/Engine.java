@@ -45,6 +45,9 @@ public final class Engine {
     private boolean replica;
     private long protoMaxBulkLen = DEFAULT_PROTO_MAX_BULK_LEN;
     private String maxmemoryPolicy = "noeviction";
+    private int hashMaxListpackEntries = io.relog.engine.types.HashValue.DEFAULT_MAX_LISTPACK_ENTRIES;
+    private int hashMaxListpackValue = io.relog.engine.types.HashValue.DEFAULT_MAX_LISTPACK_VALUE;
+    private int setMaxIntsetEntries = io.relog.engine.types.SetValue.DEFAULT_MAX_INTSET_ENTRIES;
 
     // Counters reported by INFO.
     private long dirty;
@@ -136,6 +139,31 @@ public final class Engine {
     /** Sets {@code maxmemory-policy} (CONFIG SET); engine thread. The name is not validated here. */
     public void setMaxmemoryPolicy(String policy) {
         this.maxmemoryPolicy = policy;
+    }
+
+    /** {@code hash-max-listpack-entries}: most fields a listpack-encoded hash holds (Redis 7.0 default 512). */
+    public int hashMaxListpackEntries() {
+        return hashMaxListpackEntries;
+    }
+
+    /** {@code hash-max-listpack-value}: longest field or value, in bytes, a listpack-encoded hash holds (64). */
+    public int hashMaxListpackValue() {
+        return hashMaxListpackValue;
+    }
+
+    /** {@code set-max-intset-entries}: most members an intset-encoded set holds (512). */
+    public int setMaxIntsetEntries() {
+        return setMaxIntsetEntries;
+    }
+
+    /**
+     * Sets the small-encoding limits of hashes and sets (CONFIG SET); engine thread. Values
+     * already stored keep their encoding until their next write, as in Redis.
+     */
+    public void setEncodingLimits(int hashMaxListpackEntries, int hashMaxListpackValue, int setMaxIntsetEntries) {
+        this.hashMaxListpackEntries = hashMaxListpackEntries;
+        this.hashMaxListpackValue = hashMaxListpackValue;
+        this.setMaxIntsetEntries = setMaxIntsetEntries;
     }
 
     /** Whether the policy is one of the LFU ones, under which OBJECT FREQ is available. */

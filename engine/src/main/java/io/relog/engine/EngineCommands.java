@@ -3,8 +3,10 @@ package io.relog.engine;
 import io.relog.engine.command.CommandSpec;
 import io.relog.engine.command.CommandTable;
 import io.relog.engine.command.Subcommands;
+import io.relog.engine.hashes.HashCommands;
 import io.relog.engine.keys.DatabaseCommands;
 import io.relog.engine.keys.KeyCommands;
+import io.relog.engine.sets.SetCommands;
 import io.relog.engine.strings.StringCommands;
 import java.util.List;
 
@@ -17,10 +19,13 @@ import java.util.List;
  * <p><b>Propagated command names.</b> A write whose effect does not depend on when or where it
  * runs is propagated as the client sent it — the same argv, letter case included (zero copies).
  * A write that must be rewritten to be deterministic is propagated in upper case: {@code SET k v
- * PXAT <ms>}, {@code SET k <value> KEEPTTL}, {@code PEXPIREAT}, {@code PERSIST}, {@code DEL}. This
+ * PXAT <ms>}, {@code SET k <value> KEEPTTL}, {@code PEXPIREAT}, {@code PERSIST}, {@code DEL},
+ * {@code HSET k f <value>} (HINCRBYFLOAT), {@code SREM k m...} or {@code DEL k} (SPOP). This
  * is what Redis 7.0 itself writes to its replication stream, so Relog's stream and a real
  * master's are byte-identical for the same commands (apart from Redis wrapping a command and the
- * expiry DELs it triggered in MULTI/EXEC, which Relog's log batches make unnecessary).
+ * expiry DELs it triggered in MULTI/EXEC, which Relog's log batches make unnecessary, and SPOP
+ * with a count, which Redis 7.0 writes as one SREM per member in MULTI/EXEC and Relog as one SREM
+ * of all of them, as Redis 7.2 does).
  */
 public final class EngineCommands {
 
@@ -32,6 +37,8 @@ public final class EngineCommands {
         registerStrings(table);
         registerKeys(table);
         registerDatabases(table);
+        registerHashes(table);
+        registerSets(table);
     }
 
     static void registerStrings(CommandTable table) {
@@ -152,5 +159,77 @@ public final class EngineCommands {
                 "Moves a key to another database.", DatabaseCommands::move));
         table.register(CommandSpec.of("time", 1, "loading stale fast", 0, 0, 0, "fast", "server", "2.6.0",
                 "Returns the server time.", DatabaseCommands::time));
+    }
+
+    static void registerHashes(CommandTable table) {
+        table.register(CommandSpec.of("hset", -4, "write denyoom fast", 1, 1, 1, "write hash fast", "hash", "2.0.0",
+                "Sets fields of a hash.", HashCommands::hset));
+        table.register(CommandSpec.of("hsetnx", 4, "write denyoom fast", 1, 1, 1, "write hash fast", "hash", "2.0.0",
+                "Sets a hash field only when it does not exist.", HashCommands::hsetnx));
+        table.register(CommandSpec.of("hget", 3, "readonly fast", 1, 1, 1, "read hash fast", "hash", "2.0.0",
+                "Returns the value of a hash field.", HashCommands::hget));
+        table.register(CommandSpec.of("hmget", -3, "readonly fast", 1, 1, 1, "read hash fast", "hash", "2.0.0",
+                "Returns the values of hash fields.", HashCommands::hmget));
+        table.register(CommandSpec.of("hmset", -4, "write denyoom fast", 1, 1, 1, "write hash fast", "hash", "2.0.0",
+                "Sets fields of a hash (old form of HSET, replies OK).", HashCommands::hmset));
+        table.register(CommandSpec.of("hdel", -3, "write fast", 1, 1, 1, "write hash fast", "hash", "2.0.0",
+                "Deletes fields of a hash.", HashCommands::hdel));
+        table.register(CommandSpec.of("hlen", 2, "readonly fast", 1, 1, 1, "read hash fast", "hash", "2.0.0",
+                "Returns the number of fields of a hash.", HashCommands::hlen));
+        table.register(CommandSpec.of("hstrlen", 3, "readonly fast", 1, 1, 1, "read hash fast", "hash", "3.2.0",
+                "Returns the length of a hash field's value.", HashCommands::hstrlen));
+        table.register(CommandSpec.of("hexists", 3, "readonly fast", 1, 1, 1, "read hash fast", "hash", "2.0.0",
+                "Tells whether a hash field exists.", HashCommands::hexists));
+        table.register(CommandSpec.of("hkeys", 2, "readonly", 1, 1, 1, "read hash slow", "hash", "2.0.0",
+                "Returns every field name of a hash.", HashCommands::hkeys));
+        table.register(CommandSpec.of("hvals", 2, "readonly", 1, 1, 1, "read hash slow", "hash", "2.0.0",
+                "Returns every value of a hash.", HashCommands::hvals));
+        table.register(CommandSpec.of("hgetall", 2, "readonly", 1, 1, 1, "read hash slow", "hash", "2.0.0",
+                "Returns every field and value of a hash.", HashCommands::hgetall));
+        table.register(CommandSpec.of("hincrby", 4, "write denyoom fast", 1, 1, 1, "write hash fast", "hash", "2.0.0",
+                "Adds an integer to the integer in a hash field.", HashCommands::hincrby));
+        table.register(CommandSpec.of("hincrbyfloat", 4, "write denyoom fast", 1, 1, 1, "write hash fast", "hash", "2.6.0",
+                "Adds a floating point number to the number in a hash field.", HashCommands::hincrbyfloat));
+        table.register(CommandSpec.of("hrandfield", -2, "readonly", 1, 1, 1, "read hash slow", "hash", "6.2.0",
+                "Returns random fields of a hash.", HashCommands::hrandfield));
+        table.register(CommandSpec.of("hscan", -3, "readonly", 1, 1, 1, "read hash slow", "hash", "2.8.0",
+                "Iterates over the fields of a hash with a cursor.", HashCommands::hscan));
+    }
+
+    static void registerSets(CommandTable table) {
+        table.register(CommandSpec.of("sadd", -3, "write denyoom fast", 1, 1, 1, "write set fast", "set", "1.0.0",
+                "Adds members to a set.", SetCommands::sadd));
+        table.register(CommandSpec.of("srem", -3, "write fast", 1, 1, 1, "write set fast", "set", "1.0.0",
+                "Removes members from a set.", SetCommands::srem));
+        table.register(CommandSpec.of("sismember", 3, "readonly fast", 1, 1, 1, "read set fast", "set", "1.0.0",
+                "Tells whether a value is a member of a set.", SetCommands::sismember));
+        table.register(CommandSpec.of("smismember", -3, "readonly fast", 1, 1, 1, "read set fast", "set", "6.2.0",
+                "Tells for each value whether it is a member of a set.", SetCommands::smismember));
+        table.register(CommandSpec.of("scard", 2, "readonly fast", 1, 1, 1, "read set fast", "set", "1.0.0",
+                "Returns the number of members of a set.", SetCommands::scard));
+        table.register(CommandSpec.of("smembers", 2, "readonly", 1, 1, 1, "read set slow", "set", "1.0.0",
+                "Returns every member of a set.", SetCommands::smembers));
+        table.register(CommandSpec.of("srandmember", -2, "readonly", 1, 1, 1, "read set slow", "set", "1.0.0",
+                "Returns random members of a set.", SetCommands::srandmember));
+        table.register(CommandSpec.of("spop", -2, "write fast", 1, 1, 1, "write set fast", "set", "1.0.0",
+                "Removes and returns random members of a set.", SetCommands::spop));
+        table.register(CommandSpec.of("smove", 4, "write fast", 1, 2, 1, "write set fast", "set", "1.0.0",
+                "Moves a member from one set to another.", SetCommands::smove));
+        table.register(CommandSpec.of("sinter", -2, "readonly", 1, -1, 1, "read set slow", "set", "1.0.0",
+                "Returns the intersection of sets.", SetCommands::sinter));
+        table.register(CommandSpec.of("sintercard", -3, "readonly movablekeys", 0, 0, 0, "read set slow", "set", "7.0.0",
+                "Counts the members of the intersection of sets, up to a limit.", SetCommands::sintercard));
+        table.register(CommandSpec.of("sinterstore", -3, "write denyoom", 1, -1, 1, "write set slow", "set", "1.0.0",
+                "Stores the intersection of sets in a key.", SetCommands::sinterstore));
+        table.register(CommandSpec.of("sunion", -2, "readonly", 1, -1, 1, "read set slow", "set", "1.0.0",
+                "Returns the union of sets.", SetCommands::sunion));
+        table.register(CommandSpec.of("sunionstore", -3, "write denyoom", 1, -1, 1, "write set slow", "set", "1.0.0",
+                "Stores the union of sets in a key.", SetCommands::sunionstore));
+        table.register(CommandSpec.of("sdiff", -2, "readonly", 1, -1, 1, "read set slow", "set", "1.0.0",
+                "Returns the members of a set that no other given set has.", SetCommands::sdiff));
+        table.register(CommandSpec.of("sdiffstore", -3, "write denyoom", 1, -1, 1, "write set slow", "set", "1.0.0",
+                "Stores the difference of sets in a key.", SetCommands::sdiffstore));
+        table.register(CommandSpec.of("sscan", -3, "readonly", 1, 1, 1, "read set slow", "set", "2.8.0",
+                "Iterates over the members of a set with a cursor.", SetCommands::sscan));
     }
 }

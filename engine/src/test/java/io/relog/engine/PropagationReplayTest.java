@@ -3,6 +3,8 @@ package io.relog.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.relog.engine.keyspace.Database;
+import io.relog.engine.types.HashValue;
+import io.relog.engine.types.SetValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * view taken mid-workload equals the replay of the stream up to that point.
  *
  * <p>The workload is random (seeded {@link Random}; the seed is printed on failure) over every
- * string, key and database command, with TTLs and a clock that advances, plus runs of the active
+ * string, key, database, hash and set command (with hashes and sets crossing their encoding
+ * limits), with TTLs and a clock that advances, plus runs of the active
  * expiry cycle. Key hashing and RANDOMKEY use process-level randomness, so a failing seed
  * reproduces the same command sequence though not always the same keyspace walk order.
  */
@@ -49,6 +52,8 @@ class PropagationReplayTest {
         });
         final Session session = new Session(1);
         final RecordingReply reply = new RecordingReply();
+        final java.util.Set<String> encodings = new java.util.HashSet<>();
+        final java.util.Set<String> encodingsByType = new java.util.HashSet<>();
 
         Master() {
             EngineCommands.registerAll(engine.commands());
@@ -61,6 +66,11 @@ class PropagationReplayTest {
             }
             engine.execute(session, argv, reply);
             reply.take();
+            Object v = engine.db(session.db()).peek(argv.length > 1 ? argv[1] : argv[0]);
+            if (v instanceof io.relog.engine.types.CollectionValue c) {
+                encodings.add(c.encoding());
+                encodingsByType.add(c.typeName() + ":" + c.encoding());
+            }
         }
     }
 
@@ -104,12 +114,26 @@ class PropagationReplayTest {
             assertThat(dump(prefix.db(d))).as("db %d frozen at command %d", d, freezeAt)
                     .isEqualTo(dump(frozen[d]));
         }
+        // From the frozen view's point: the rest of the stream replayed on a mutable copy of the
+        // view gives the master's final keyspace, and leaves the view itself unchanged.
+        Map<String, String> frozenBefore = dump(frozen[0]);
+        Engine resumed = resume(m, frozen, frozenStreamLength);
+        for (int d = 0; d < DATABASES; d++) {
+            assertThat(dump(resumed.db(d))).as("db %d resumed from the view at command %d", d, freezeAt)
+                    .isEqualTo(dump(m.engine.db(d)));
+        }
+        assertThat(dump(frozen[0])).as("frozen view after the resumed replay").isEqualTo(frozenBefore);
         // The workload must have exercised what it claims to: expiry, rewrites and several dbs.
         List<String> names = new ArrayList<>();
         for (byte[][] argv : m.stream) {
             names.add(new String(argv[0], StandardCharsets.US_ASCII).toUpperCase());
         }
-        assertThat(names).contains("DEL", "PEXPIREAT", "SET", "SELECT", "SWAPDB", "MOVE", "FLUSHDB", "COPY");
+        assertThat(names).contains("DEL", "PEXPIREAT", "SET", "SELECT", "SWAPDB", "MOVE", "FLUSHDB", "COPY",
+                "HSET", "HDEL", "HINCRBY", "SADD", "SREM", "SMOVE", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE");
+        assertThat(names).doesNotContain("SPOP", "HINCRBYFLOAT", "SRANDMEMBER", "HRANDFIELD");
+        // Both encodings of both types occurred.
+        assertThat(m.encodings).contains("listpack", "intset", "hashtable");
+        assertThat(m.encodingsByType).contains("hash:listpack", "hash:hashtable", "set:intset", "set:hashtable");
         assertThat(m.stream.stream().anyMatch(a -> a.length == 5 && new String(a[3]).equals("PXAT"))).isTrue();
         assertThat(m.engine.expiredKeys()).isPositive();
     }
@@ -134,6 +158,35 @@ class PropagationReplayTest {
         return e;
     }
 
+    /**
+     * A fresh engine whose databases start as mutable copies of {@code frozen}, fed the stream
+     * from {@code from} on (in the database the stream had selected at that point).
+     */
+    private static Engine resume(Master m, Database[] frozen, int from) {
+        long[] clock = {TestEngine.START};
+        Engine e = new Engine(DATABASES, () -> clock[0], argv -> { });
+        EngineCommands.registerAll(e.commands());
+        for (int d = 0; d < DATABASES; d++) {
+            e.db(d).swapWith(frozen[d].mutableCopy());
+        }
+        Session s = new Session(3);
+        for (int i = from - 1; i >= 0; i--) {
+            byte[][] argv = m.stream.get(i);
+            if (new String(argv[0], StandardCharsets.US_ASCII).equalsIgnoreCase("select")) {
+                s.select(Integer.parseInt(new String(argv[1], StandardCharsets.US_ASCII)));
+                break;
+            }
+        }
+        RecordingReply reply = new RecordingReply();
+        for (int i = from; i < m.stream.size(); i++) {
+            clock[0] = m.times.get(i);
+            byte[][] argv = m.stream.get(i);
+            e.execute(s, argv, reply);
+            assertThat(reply.take()).as("resumed replay of %s", show(argv)).doesNotStartWith("-");
+        }
+        return e;
+    }
+
     private static String show(byte[][] argv) {
         StringBuilder sb = new StringBuilder();
         for (byte[] a : argv) {
@@ -146,8 +199,27 @@ class PropagationReplayTest {
     private static Map<String, String> dump(Database db) {
         Map<String, String> out = new TreeMap<>();
         db.keys().forEach((k, v) -> out.put(new String(k, StandardCharsets.ISO_8859_1),
-                new String((byte[]) v, StandardCharsets.ISO_8859_1) + " @" + db.expireAt(k)));
+                show(v) + " @" + db.expireAt(k)));
         return out;
+    }
+
+    /** A value's contents in a canonical order, with the encoding of a collection. */
+    private static String show(Object v) {
+        if (v instanceof byte[] b) {
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
+        if (v instanceof HashValue h) {
+            Map<String, String> fields = new TreeMap<>();
+            h.forEach((f, x) -> fields.put(new String(f, StandardCharsets.ISO_8859_1),
+                    new String(x, StandardCharsets.ISO_8859_1)));
+            return "hash/" + h.encoding() + fields;
+        }
+        if (v instanceof SetValue set) {
+            java.util.TreeSet<String> members = new java.util.TreeSet<>();
+            set.forEachMember(x -> members.add(new String(x, StandardCharsets.ISO_8859_1)));
+            return "set/" + set.encoding() + members;
+        }
+        throw new AssertionError("unexpected value type " + v.getClass());
     }
 
     // ------------------------------------------------------------------ workload
@@ -197,7 +269,11 @@ class PropagationReplayTest {
 
     private static String[] randomCommand(Random r, long now) {
         String k = key(r);
-        switch (r.nextInt(48)) {
+        int command = r.nextInt(100);
+        if (command >= 48) {
+            return collectionCommand(r, command - 48);
+        }
+        switch (command) {
             case 0, 1, 2: {
                 String[] c = {"SET", k, value(r)};
                 if (r.nextInt(4) == 0) {
@@ -280,6 +356,94 @@ class PropagationReplayTest {
             case 45: return new String[] {"SWAPDB", Integer.toString(r.nextInt(DATABASES)), Integer.toString(r.nextInt(DATABASES))};
             case 46: return new String[] {"MOVE", k, Integer.toString(r.nextInt(DATABASES))};
             default: return new String[] {"TIME"};
+        }
+    }
+
+    private static String hkey(Random r) {
+        return r.nextInt(10) == 0 ? key(r) : "h" + r.nextInt(5);
+    }
+
+    private static String skey(Random r) {
+        return r.nextInt(10) == 0 ? key(r) : "s" + r.nextInt(5);
+    }
+
+    private static String field(Random r) {
+        return "f" + r.nextInt(r.nextInt(4) == 0 ? 700 : 20);
+    }
+
+    private static String hvalue(Random r) {
+        return r.nextInt(40) == 0 ? "long-" + "v".repeat(60 + r.nextInt(10)) : value(r);
+    }
+
+    private static String member(Random r) {
+        int k = r.nextInt(100);
+        if (k < 5) {
+            return "m" + r.nextInt(10);
+        }
+        if (k < 7) {
+            return new String[] {"01", "-0", "+3", "1.5"}[r.nextInt(4)];
+        }
+        return Integer.toString(r.nextInt(k < 50 ? 30 : 1500) - 10);
+    }
+
+    private static String[] many(Random r, String[] head, int n, boolean pairs) {
+        String[] c = java.util.Arrays.copyOf(head, head.length + (pairs ? 2 * n : n));
+        for (int i = 0; i < n; i++) {
+            if (pairs) {
+                c[head.length + 2 * i] = field(r);
+                c[head.length + 2 * i + 1] = hvalue(r);
+            } else {
+                c[head.length + i] = member(r);
+            }
+        }
+        return c;
+    }
+
+    /** Hash and set commands, weighted towards writes; 52 cases. */
+    private static String[] collectionCommand(Random r, int which) {
+        String h = hkey(r);
+        String s = skey(r);
+        switch (which) {
+            case 0, 1, 2, 3: return many(r, new String[] {"HSET", h}, 1 + r.nextInt(r.nextInt(5) == 0 ? 60 : 3), true);
+            case 4: return many(r, new String[] {"HMSET", h}, 1 + r.nextInt(3), true);
+            case 5: return new String[] {"HSETNX", h, field(r), hvalue(r)};
+            case 6, 7: return new String[] {"HDEL", h, field(r), field(r)};
+            case 8: return new String[] {"HINCRBY", h, field(r), Integer.toString(r.nextInt(200) - 100)};
+            case 9: return new String[] {"HINCRBYFLOAT", h, field(r), (r.nextInt(20) - 10) + "." + r.nextInt(1000)};
+            case 10: return new String[] {"HGET", h, field(r)};
+            case 11: return new String[] {"HMGET", h, field(r), field(r)};
+            case 12: return new String[] {new String[] {"HLEN", "HKEYS", "HVALS", "HGETALL"}[r.nextInt(4)], h};
+            case 13: return new String[] {"HSTRLEN", h, field(r)};
+            case 14: return new String[] {"HEXISTS", h, field(r)};
+            case 15: {
+                String[] c = {"HRANDFIELD", h, Integer.toString(r.nextInt(20) - 10)};
+                return r.nextBoolean() ? cat(c, "WITHVALUES") : c;
+            }
+            case 16: return new String[] {"HSCAN", h, "0", "COUNT", Integer.toString(1 + r.nextInt(20))};
+            case 17, 18, 19, 20, 21: return many(r, new String[] {"SADD", s}, 1 + r.nextInt(r.nextInt(4) == 0 ? 80 : 3), false);
+            case 22, 23: return many(r, new String[] {"SREM", s}, 1 + r.nextInt(3), false);
+            case 24: return new String[] {"SISMEMBER", s, member(r)};
+            case 25: return new String[] {"SMISMEMBER", s, member(r), member(r)};
+            case 26: return new String[] {r.nextBoolean() ? "SCARD" : "SMEMBERS", s};
+            case 27: return r.nextBoolean() ? new String[] {"SRANDMEMBER", s}
+                    : new String[] {"SRANDMEMBER", s, Integer.toString(r.nextInt(20) - 10)};
+            case 28, 29: return r.nextBoolean() ? new String[] {"SPOP", s}
+                    : new String[] {"SPOP", s, Integer.toString(r.nextInt(r.nextInt(3) == 0 ? 100 : 4))};
+            case 30, 31: return new String[] {"SMOVE", s, skey(r), member(r)};
+            case 32: return new String[] {new String[] {"SINTER", "SUNION", "SDIFF"}[r.nextInt(3)], s, skey(r), skey(r)};
+            case 33, 34: return new String[] {new String[] {"SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"}[r.nextInt(3)],
+                    skey(r), s, skey(r)};
+            case 35: return new String[] {"SINTERCARD", "2", s, skey(r), "LIMIT", Integer.toString(r.nextInt(4))};
+            case 36: return new String[] {"SSCAN", s, "0", "MATCH", "1*"};
+            case 37: return new String[] {"COPY", r.nextBoolean() ? h : s, r.nextBoolean() ? hkey(r) : skey(r), "REPLACE"};
+            case 38: return new String[] {"RENAME", r.nextBoolean() ? h : s, r.nextBoolean() ? hkey(r) : skey(r)};
+            case 39: return new String[] {"MOVE", r.nextBoolean() ? h : s, Integer.toString(r.nextInt(DATABASES))};
+            case 40: return new String[] {"OBJECT", "ENCODING", r.nextBoolean() ? h : s};
+            case 41: return new String[] {"EXPIRE", r.nextBoolean() ? h : s, Integer.toString(1 + r.nextInt(3))};
+            case 42: return new String[] {"DEL", r.nextBoolean() ? h : s};
+            case 43: return new String[] {"GET", r.nextBoolean() ? h : s};
+            case 44: return new String[] {"APPEND", r.nextBoolean() ? h : s, "x"};
+            default: return many(r, new String[] {r.nextBoolean() ? "HSET" : "SADD", r.nextBoolean() ? h : s}, 2, r.nextBoolean());
         }
     }
 }

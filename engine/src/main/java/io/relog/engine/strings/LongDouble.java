@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  * <p>Hexadecimal input is accepted as {@code strtold} does ({@code 0x10}, {@code -0x1.8p3}).
  * Not covered: subnormal results (below about 3.4e-4932), which become zero.
  */
-final class LongDouble {
+public final class LongDouble {
 
     private LongDouble() {
     }
@@ -33,7 +33,7 @@ final class LongDouble {
     private static final int PRINT_DECIMALS = 17;
 
     /** Thrown when a result is not finite; the caller replies Redis' NaN-or-Infinity error. */
-    static final class NotFinite extends RuntimeException {
+    public static final class NotFinite extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         NotFinite() {
@@ -46,7 +46,7 @@ final class LongDouble {
      * a value that overflows or underflows to zero is rejected. {@code inf} and friends parse and
      * parse as {@code null} (infinite: any sum with it is not finite). Throws {@link Args.ArgException} with {@link Errors#NOT_FLOAT}.
      */
-    static BigDecimal parse(byte[] s) {
+    public static BigDecimal parse(byte[] s) {
         BigDecimal hex = parseHex(s);
         if (hex != null) {
             return checkRange(hex);
@@ -167,7 +167,7 @@ final class LongDouble {
     }
 
     /** {@code a + b} rounded to a long double; throws {@link NotFinite} on overflow or an infinite ({@code null}) operand. */
-    static BigDecimal add(BigDecimal a, BigDecimal b) {
+    public static BigDecimal add(BigDecimal a, BigDecimal b) {
         if (a == null || b == null) {
             throw new NotFinite();
         }
@@ -215,7 +215,7 @@ final class LongDouble {
     }
 
     /** {@code "%.17Lf"} with trailing zeros (and a trailing dot) removed, {@code -0} printed as {@code 0}. */
-    static byte[] format(BigDecimal v) {
+    public static byte[] format(BigDecimal v) {
         String s = v.setScale(PRINT_DECIMALS, RoundingMode.HALF_EVEN).toPlainString();
         int end = s.length();
         while (s.charAt(end - 1) == '0') {
