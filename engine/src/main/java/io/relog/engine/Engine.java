@@ -380,6 +380,19 @@ public final class Engine {
         return due.size();
     }
 
+    /**
+     * Freezes every database at once, in O(number of databases): the returned views never change
+     * while writes continue (the basis of snapshots). All edit tokens are replaced together; see
+     * {@link Database#freeze()} for why a single-database freeze is not enough.
+     */
+    public Database[] freeze() {
+        Database[] views = new Database[dbs.length];
+        for (int i = 0; i < dbs.length; i++) {
+            views[i] = dbs[i].freeze();
+        }
+        return views;
+    }
+
     // ------------------------------------------------------------------ propagation and counters
 
     /**

@@ -142,7 +142,16 @@ public final class Database {
         return keys.editToken();
     }
 
-    /** An immutable view of this database as it is now, in O(1); see {@link ChampMap#freeze()}. */
+    /**
+     * An immutable view of this database as it is now, in O(1); see {@link ChampMap#freeze()}.
+     *
+     * <p>Outside single-database tests, freeze through {@link io.relog.engine.Engine#freeze()},
+     * which replaces every database's token at once. MOVE hands a value to another database
+     * with the nodes its old database's token owns; if only one database were frozen, a value
+     * moved into the frozen one and later moved back could be edited in place under the other
+     * database's still-live token, and the view would see it. Replacing all tokens together
+     * guarantees that no live token owns a node reachable from any frozen view.
+     */
     public Database freeze() {
         return new Database(index, keys.freeze(), expires.freeze());
     }
