@@ -5,6 +5,7 @@ import io.relog.engine.command.CommandTable;
 import io.relog.engine.command.Subcommands;
 import io.relog.engine.keys.DatabaseCommands;
 import io.relog.engine.keys.KeyCommands;
+import io.relog.engine.lists.ListCommands;
 import io.relog.engine.strings.StringCommands;
 import java.util.List;
 
@@ -32,6 +33,7 @@ public final class EngineCommands {
         registerStrings(table);
         registerKeys(table);
         registerDatabases(table);
+        registerLists(table);
     }
 
     static void registerStrings(CommandTable table) {
@@ -152,5 +154,42 @@ public final class EngineCommands {
                 "Moves a key to another database.", DatabaseCommands::move));
         table.register(CommandSpec.of("time", 1, "loading stale fast", 0, 0, 0, "fast", "server", "2.6.0",
                 "Returns the server time.", DatabaseCommands::time));
+    }
+
+    static void registerLists(CommandTable table) {
+        table.register(CommandSpec.of("lpush", -3, "write denyoom fast", 1, 1, 1, "write list fast", "list", "1.0.0",
+                "Inserts elements at the head of a list, creating it if needed.", ListCommands::lpush));
+        table.register(CommandSpec.of("rpush", -3, "write denyoom fast", 1, 1, 1, "write list fast", "list", "1.0.0",
+                "Appends elements at the tail of a list, creating it if needed.", ListCommands::rpush));
+        table.register(CommandSpec.of("lpushx", -3, "write denyoom fast", 1, 1, 1, "write list fast", "list", "2.2.0",
+                "Inserts elements at the head of an existing list.", ListCommands::lpushx));
+        table.register(CommandSpec.of("rpushx", -3, "write denyoom fast", 1, 1, 1, "write list fast", "list", "2.2.0",
+                "Appends elements at the tail of an existing list.", ListCommands::rpushx));
+        table.register(CommandSpec.of("lpop", -2, "write fast", 1, 1, 1, "write list fast", "list", "1.0.0",
+                "Removes and returns elements from the head of a list.", ListCommands::lpop));
+        table.register(CommandSpec.of("rpop", -2, "write fast", 1, 1, 1, "write list fast", "list", "1.0.0",
+                "Removes and returns elements from the tail of a list.", ListCommands::rpop));
+        table.register(CommandSpec.of("llen", 2, "readonly fast", 1, 1, 1, "read list fast", "list", "1.0.0",
+                "Returns the length of a list.", ListCommands::llen));
+        table.register(CommandSpec.of("lindex", 3, "readonly", 1, 1, 1, "read list slow", "list", "1.0.0",
+                "Returns the element at an index of a list.", ListCommands::lindex));
+        table.register(CommandSpec.of("lset", 4, "write denyoom", 1, 1, 1, "write list slow", "list", "1.0.0",
+                "Replaces the element at an index of a list.", ListCommands::lset));
+        table.register(CommandSpec.of("lrange", 4, "readonly", 1, 1, 1, "read list slow", "list", "1.0.0",
+                "Returns a range of elements of a list.", ListCommands::lrange));
+        table.register(CommandSpec.of("ltrim", 4, "write", 1, 1, 1, "write list slow", "list", "1.0.0",
+                "Keeps only a range of elements of a list.", ListCommands::ltrim));
+        table.register(CommandSpec.of("linsert", 5, "write denyoom", 1, 1, 1, "write list slow", "list", "2.2.0",
+                "Inserts an element before or after the first occurrence of a pivot.", ListCommands::linsert));
+        table.register(CommandSpec.of("lrem", 4, "write", 1, 1, 1, "write list slow", "list", "1.0.0",
+                "Removes occurrences of an element from a list.", ListCommands::lrem));
+        table.register(CommandSpec.of("lpos", -3, "readonly", 1, 1, 1, "read list slow", "list", "6.0.6",
+                "Returns the positions of matching elements of a list.", ListCommands::lpos));
+        table.register(CommandSpec.of("lmove", 5, "write denyoom", 1, 2, 1, "write list slow", "list", "6.2.0",
+                "Pops an element from one end of a list and pushes it at an end of another.", ListCommands::lmove));
+        table.register(CommandSpec.of("rpoplpush", 3, "write denyoom", 1, 2, 1, "write list slow", "list", "1.2.0",
+                "Pops from the tail of a list and pushes at the head of another.", ListCommands::rpoplpush));
+        table.register(CommandSpec.of("lmpop", -4, "write movablekeys", 0, 0, 0, "write list slow", "list", "7.0.0",
+                "Pops elements from the first non-empty list among several keys.", ListCommands::lmpop));
     }
 }

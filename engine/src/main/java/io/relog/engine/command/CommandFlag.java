@@ -6,8 +6,18 @@ public enum CommandFlag {
     SKIP_MONITOR, SKIP_SLOWLOG, ASKING, FAST, NO_AUTH, MAY_REPLICATE, SENTINEL, ONLY_SENTINEL,
     NO_MANDATORY_KEYS, PROTECTED, NO_ASYNC_LOADING, NO_MULTI, MOVABLE_KEYS, ALLOW_BUSY;
 
-    /** The name Redis reports, e.g. {@code no_auth}. */
+    /** The name Redis reports, e.g. {@code no_auth}; {@code movablekeys} is spelt without the underscore. */
     public String redisName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return this == MOVABLE_KEYS ? "movablekeys" : name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The flag Redis reports as {@code name} (as {@link #redisName()}, any case). */
+    public static CommandFlag ofRedisName(String name) {
+        for (CommandFlag f : values()) {
+            if (f.redisName().equalsIgnoreCase(name)) {
+                return f;
+            }
+        }
+        throw new IllegalArgumentException("unknown command flag " + name);
     }
 }
