@@ -3,6 +3,9 @@ package io.relog.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.relog.engine.keyspace.Database;
+import io.relog.engine.types.CollectionValue;
+import io.relog.engine.types.CountedTree;
+import io.relog.engine.types.ListValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,12 +107,22 @@ class PropagationReplayTest {
             assertThat(dump(prefix.db(d))).as("db %d frozen at command %d", d, freezeAt)
                     .isEqualTo(dump(frozen[d]));
         }
+        // From the frozen view's point: a mutable copy of the view, fed the rest of the stream,
+        // reaches the master's final keyspace (values shared with the view are copied on write).
+        Engine resumed = replayFrom(m, frozen, frozenStreamLength);
+        for (int d = 0; d < DATABASES; d++) {
+            assertThat(dump(resumed.db(d))).as("db %d resumed from the view at command %d", d, freezeAt)
+                    .isEqualTo(dump(m.engine.db(d)));
+            assertThat(dump(frozen[d])).as("db %d view unchanged by the resumed replay", d)
+                    .isEqualTo(dump(prefix.db(d)));
+        }
         // The workload must have exercised what it claims to: expiry, rewrites and several dbs.
         List<String> names = new ArrayList<>();
         for (byte[][] argv : m.stream) {
             names.add(new String(argv[0], StandardCharsets.US_ASCII).toUpperCase());
         }
-        assertThat(names).contains("DEL", "PEXPIREAT", "SET", "SELECT", "SWAPDB", "MOVE", "FLUSHDB", "COPY");
+        assertThat(names).contains("DEL", "PEXPIREAT", "SET", "SELECT", "SWAPDB", "MOVE", "FLUSHDB", "COPY",
+                "LPUSH", "RPUSH", "LPOP", "RPOP", "LSET", "LTRIM", "LINSERT", "LREM", "LMOVE", "RPOPLPUSH");
         assertThat(m.stream.stream().anyMatch(a -> a.length == 5 && new String(a[3]).equals("PXAT"))).isTrue();
         assertThat(m.engine.expiredKeys()).isPositive();
     }
@@ -134,6 +147,31 @@ class PropagationReplayTest {
         return e;
     }
 
+    /** A fresh engine holding mutable copies of {@code views}, fed the stream from entry {@code from} on. */
+    private static Engine replayFrom(Master m, Database[] views, int from) {
+        long[] clock = {TestEngine.START};
+        Engine e = new Engine(DATABASES, () -> clock[0], argv -> { });
+        EngineCommands.registerAll(e.commands());
+        for (int d = 0; d < DATABASES; d++) {
+            e.db(d).swapWith(views[d].mutableCopy());
+        }
+        Session s = new Session(3);
+        for (int i = 0; i < from; i++) { // the database the stream had selected at the view's point
+            byte[][] argv = m.stream.get(i);
+            if (new String(argv[0], StandardCharsets.US_ASCII).equalsIgnoreCase("select")) {
+                s.select(Integer.parseInt(new String(argv[1], StandardCharsets.US_ASCII)));
+            }
+        }
+        RecordingReply reply = new RecordingReply();
+        for (int i = from; i < m.stream.size(); i++) {
+            clock[0] = m.times.get(i);
+            byte[][] argv = m.stream.get(i);
+            e.execute(s, argv, reply);
+            assertThat(reply.take()).as("resumed replay of %s", show(argv)).doesNotStartWith("-");
+        }
+        return e;
+    }
+
     private static String show(byte[][] argv) {
         StringBuilder sb = new StringBuilder();
         for (byte[] a : argv) {
@@ -146,8 +184,24 @@ class PropagationReplayTest {
     private static Map<String, String> dump(Database db) {
         Map<String, String> out = new TreeMap<>();
         db.keys().forEach((k, v) -> out.put(new String(k, StandardCharsets.ISO_8859_1),
-                new String((byte[]) v, StandardCharsets.ISO_8859_1) + " @" + db.expireAt(k)));
+                describe(v) + " @" + db.expireAt(k)));
         return out;
+    }
+
+    /** A value's type, encoding and contents in order, as text. */
+    static String describe(Object v) {
+        if (v instanceof byte[] b) {
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
+        if (v instanceof ListValue l) {
+            StringBuilder sb = new StringBuilder("list:").append(l.encoding()).append('[');
+            for (CountedTree.Cursor c = l.items().cursor(0); c.hasNext(); ) {
+                sb.append(new String((byte[]) c.next(), StandardCharsets.ISO_8859_1)).append(',');
+            }
+            return sb.append(']').toString();
+        }
+        CollectionValue c = (CollectionValue) v;
+        return c.typeName() + ":" + c.encoding() + ":" + c.size();
     }
 
     // ------------------------------------------------------------------ workload
@@ -195,8 +249,36 @@ class PropagationReplayTest {
         return out;
     }
 
+    private static String element(Random r) {
+        return Character.toString('a' + r.nextInt(8));
+    }
+
+    private static String[] listCommand(Random r, String k) {
+        String side = r.nextBoolean() ? "LEFT" : "RIGHT";
+        switch (r.nextInt(20)) {
+            case 0, 1, 2: return new String[] {r.nextBoolean() ? "LPUSH" : "RPUSH", k, element(r), element(r), element(r)};
+            case 3: return new String[] {r.nextBoolean() ? "LPUSHX" : "RPUSHX", k, element(r)};
+            case 4: return r.nextBoolean() ? new String[] {"LPOP", k} : new String[] {"RPOP", k, Integer.toString(r.nextInt(4))};
+            case 5: return new String[] {"LINDEX", k, Integer.toString(r.nextInt(10) - 5)};
+            case 6: return new String[] {"LSET", k, Integer.toString(r.nextInt(6) - 3), element(r)};
+            case 7: return new String[] {"LRANGE", k, "0", "-1"};
+            case 8: return new String[] {"LTRIM", k, Integer.toString(r.nextInt(4)), Integer.toString(r.nextInt(10) - 3)};
+            case 9: return new String[] {"LINSERT", k, r.nextBoolean() ? "BEFORE" : "AFTER", element(r), element(r)};
+            case 10: return new String[] {"LREM", k, Integer.toString(r.nextInt(5) - 2), element(r)};
+            case 11: return new String[] {"LPOS", k, element(r), "COUNT", "0"};
+            case 12, 13: return new String[] {"LMOVE", k, "l" + r.nextInt(4), side, r.nextBoolean() ? "LEFT" : "RIGHT"};
+            case 14: return new String[] {"RPOPLPUSH", k, "l" + r.nextInt(4)};
+            case 15: return new String[] {"LMPOP", "2", k, "l" + r.nextInt(4), side, "COUNT", Integer.toString(1 + r.nextInt(3))};
+            case 16: return new String[] {"LLEN", k};
+            default: return new String[] {"RPUSH", k, element(r), element(r), element(r), element(r), element(r), element(r)};
+        }
+    }
+
     private static String[] randomCommand(Random r, long now) {
         String k = key(r);
+        if (r.nextInt(3) == 0) {
+            return listCommand(r, r.nextInt(4) == 0 ? k : "l" + r.nextInt(4));
+        }
         switch (r.nextInt(48)) {
             case 0, 1, 2: {
                 String[] c = {"SET", k, value(r)};
