@@ -7,6 +7,7 @@ import io.relog.engine.keys.DatabaseCommands;
 import io.relog.engine.keys.KeyCommands;
 import io.relog.engine.lists.ListCommands;
 import io.relog.engine.strings.StringCommands;
+import io.relog.engine.zsets.ZSetCommands;
 import java.util.List;
 
 /**
@@ -34,6 +35,7 @@ public final class EngineCommands {
         registerKeys(table);
         registerDatabases(table);
         registerLists(table);
+        registerSortedSets(table);
     }
 
     static void registerStrings(CommandTable table) {
@@ -191,5 +193,72 @@ public final class EngineCommands {
                 "Pops from the tail of a list and pushes at the head of another.", ListCommands::rpoplpush));
         table.register(CommandSpec.of("lmpop", -4, "write movablekeys", 0, 0, 0, "write list slow", "list", "7.0.0",
                 "Pops elements from the first non-empty list among several keys.", ListCommands::lmpop));
+    }
+
+    static void registerSortedSets(CommandTable table) {
+        table.register(CommandSpec.of("zadd", -4, "write denyoom fast", 1, 1, 1, "write sortedset fast", "sorted-set", "1.2.0",
+                "Adds members with scores to a sorted set, or updates their scores.", ZSetCommands::zadd));
+        table.register(CommandSpec.of("zincrby", 4, "write denyoom fast", 1, 1, 1, "write sortedset fast", "sorted-set", "1.2.0",
+                "Adds to the score of a member of a sorted set.", ZSetCommands::zincrby));
+        table.register(CommandSpec.of("zrem", -3, "write fast", 1, 1, 1, "write sortedset fast", "sorted-set", "1.2.0",
+                "Removes members from a sorted set.", ZSetCommands::zrem));
+        table.register(CommandSpec.of("zcard", 2, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "1.2.0",
+                "Returns the number of members of a sorted set.", ZSetCommands::zcard));
+        table.register(CommandSpec.of("zscore", 3, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "1.2.0",
+                "Returns the score of a member of a sorted set.", ZSetCommands::zscore));
+        table.register(CommandSpec.of("zmscore", -3, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "6.2.0",
+                "Returns the scores of several members of a sorted set.", ZSetCommands::zmscore));
+        table.register(CommandSpec.of("zrank", 3, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "2.0.0",
+                "Returns the rank of a member, lowest score first.", ZSetCommands::zrank));
+        table.register(CommandSpec.of("zrevrank", 3, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "2.0.0",
+                "Returns the rank of a member, highest score first.", ZSetCommands::zrevrank));
+        table.register(CommandSpec.of("zcount", 4, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "2.0.0",
+                "Counts the members whose score is in an interval.", ZSetCommands::zcount));
+        table.register(CommandSpec.of("zlexcount", 4, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "2.8.9",
+                "Counts the members in a lexicographic interval.", ZSetCommands::zlexcount));
+        table.register(CommandSpec.of("zrange", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "1.2.0",
+                "Returns members by rank, score or lexicographic interval, either direction.", ZSetCommands::zrange));
+        table.register(CommandSpec.of("zrangestore", -5, "write denyoom", 1, 2, 1, "write sortedset slow", "sorted-set", "6.2.0",
+                "Stores the members a ZRANGE selects as a new sorted set.", ZSetCommands::zrangestore));
+        table.register(CommandSpec.of("zrevrange", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "1.2.0",
+                "Returns members by rank, highest score first.", ZSetCommands::zrevrange));
+        table.register(CommandSpec.of("zrangebyscore", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "1.0.5",
+                "Returns members whose score is in an interval, lowest first.", ZSetCommands::zrangebyscore));
+        table.register(CommandSpec.of("zrevrangebyscore", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "2.2.0",
+                "Returns members whose score is in an interval, highest first.", ZSetCommands::zrevrangebyscore));
+        table.register(CommandSpec.of("zrangebylex", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "2.8.9",
+                "Returns members in a lexicographic interval.", ZSetCommands::zrangebylex));
+        table.register(CommandSpec.of("zrevrangebylex", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "2.8.9",
+                "Returns members in a lexicographic interval, in reverse order.", ZSetCommands::zrevrangebylex));
+        table.register(CommandSpec.of("zremrangebyrank", 4, "write", 1, 1, 1, "write sortedset slow", "sorted-set", "2.0.0",
+                "Removes the members in a rank interval.", ZSetCommands::zremrangebyrank));
+        table.register(CommandSpec.of("zremrangebyscore", 4, "write", 1, 1, 1, "write sortedset slow", "sorted-set", "1.2.0",
+                "Removes the members whose score is in an interval.", ZSetCommands::zremrangebyscore));
+        table.register(CommandSpec.of("zremrangebylex", 4, "write", 1, 1, 1, "write sortedset slow", "sorted-set", "2.8.9",
+                "Removes the members in a lexicographic interval.", ZSetCommands::zremrangebylex));
+        table.register(CommandSpec.of("zpopmin", -2, "write fast", 1, 1, 1, "write sortedset fast", "sorted-set", "5.0.0",
+                "Removes and returns the members with the lowest scores.", ZSetCommands::zpopmin));
+        table.register(CommandSpec.of("zpopmax", -2, "write fast", 1, 1, 1, "write sortedset fast", "sorted-set", "5.0.0",
+                "Removes and returns the members with the highest scores.", ZSetCommands::zpopmax));
+        table.register(CommandSpec.of("zmpop", -4, "write movablekeys", 0, 0, 0, "write sortedset slow", "sorted-set", "7.0.0",
+                "Pops members from the first non-empty sorted set among several keys.", ZSetCommands::zmpop));
+        table.register(CommandSpec.of("zrandmember", -2, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "6.2.0",
+                "Returns members chosen at random.", ZSetCommands::zrandmember));
+        table.register(CommandSpec.of("zunion", -3, "readonly movablekeys", 0, 0, 0, "read sortedset slow", "sorted-set", "6.2.0",
+                "Returns the union of sorted sets.", ZSetCommands::zunion));
+        table.register(CommandSpec.of("zinter", -3, "readonly movablekeys", 0, 0, 0, "read sortedset slow", "sorted-set", "6.2.0",
+                "Returns the intersection of sorted sets.", ZSetCommands::zinter));
+        table.register(CommandSpec.of("zdiff", -3, "readonly movablekeys", 0, 0, 0, "read sortedset slow", "sorted-set", "6.2.0",
+                "Returns the members of the first sorted set absent from the others.", ZSetCommands::zdiff));
+        table.register(CommandSpec.of("zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, "write sortedset slow", "sorted-set", "2.0.0",
+                "Stores the union of sorted sets.", ZSetCommands::zunionstore));
+        table.register(CommandSpec.of("zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, "write sortedset slow", "sorted-set", "2.0.0",
+                "Stores the intersection of sorted sets.", ZSetCommands::zinterstore));
+        table.register(CommandSpec.of("zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, "write sortedset slow", "sorted-set", "6.2.0",
+                "Stores the difference of sorted sets.", ZSetCommands::zdiffstore));
+        table.register(CommandSpec.of("zintercard", -3, "readonly movablekeys", 0, 0, 0, "read sortedset slow", "sorted-set", "7.0.0",
+                "Counts the members of the intersection of sorted sets.", ZSetCommands::zintercard));
+        table.register(CommandSpec.of("zscan", -3, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "2.8.0",
+                "Iterates over the members and scores of a sorted set with a cursor.", ZSetCommands::zscan));
     }
 }

@@ -272,7 +272,7 @@ public final class KeyCommands {
      * A SCAN cursor as Redis reads it ({@code strtoull}): an unsigned 64-bit decimal, where a
      * leading '-' negates modulo 2^64. Returns the cursor as an unsigned long.
      */
-    static long parseCursor(byte[] arg) {
+    public static long parseCursor(byte[] arg) {
         int n = arg.length;
         int i = 0;
         boolean neg = false;

@@ -1,6 +1,5 @@
 package io.relog.engine.types;
 
-import java.util.Comparator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 
@@ -419,11 +418,6 @@ public final class CountedTree {
     @FunctionalInterface
     public interface Probe<P> {
         int compare(Object element, P probe);
-    }
-
-    /** {@link #rank} with a comparator over elements, the probe being an element. */
-    public int rank(Object probe, Comparator<Object> order, boolean inclusive) {
-        return rank(probe, (Probe<Object>) order::compare, inclusive);
     }
 
     // ------------------------------------------------------------------ iteration

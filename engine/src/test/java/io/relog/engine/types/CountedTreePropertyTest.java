@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -120,7 +119,7 @@ class CountedTreePropertyTest {
 
     private void sorted(long seed) {
         Random r = new Random(seed);
-        Comparator<Object> order = (a, b) -> Integer.compare((Integer) a, (Integer) b);
+        CountedTree.Probe<Object> order = (a, b) -> Integer.compare((Integer) a, (Integer) b);
         Object token = new Object();
         CountedTree t = new CountedTree(token);
         List<Object> m = new ArrayList<>();
