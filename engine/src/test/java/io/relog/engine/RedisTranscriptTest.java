@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RedisTranscriptTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"redis-7.0.15-lists.txt", "redis-7.0.15-zsets.txt"})
+    @ValueSource(strings = {"redis-7.0.15-lists.txt", "redis-7.0.15-zsets.txt", "redis-7.0.15-large.txt"})
     void repliesMatchRedis(String resource) throws IOException {
         TestEngine t = new TestEngine();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
