@@ -6,6 +6,8 @@ import io.relog.engine.keyspace.Database;
 import io.relog.engine.types.CollectionValue;
 import io.relog.engine.types.CountedTree;
 import io.relog.engine.types.ListValue;
+import io.relog.engine.types.Scores;
+import io.relog.engine.types.ZSetValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +124,10 @@ class PropagationReplayTest {
             names.add(new String(argv[0], StandardCharsets.US_ASCII).toUpperCase());
         }
         assertThat(names).contains("DEL", "PEXPIREAT", "SET", "SELECT", "SWAPDB", "MOVE", "FLUSHDB", "COPY",
-                "LPUSH", "RPUSH", "LPOP", "RPOP", "LSET", "LTRIM", "LINSERT", "LREM", "LMOVE", "RPOPLPUSH");
+                "LPUSH", "RPUSH", "LPOP", "RPOP", "LSET", "LTRIM", "LINSERT", "LREM", "LMOVE", "RPOPLPUSH",
+                "ZADD", "ZINCRBY", "ZREM", "ZPOPMIN", "ZPOPMAX", "ZRANGESTORE", "ZUNIONSTORE", "ZINTERSTORE",
+                "ZDIFFSTORE", "ZREMRANGEBYSCORE");
+        assertThat(m.stream.stream().anyMatch(a -> new String(a[0]).equals("ZADD") && a.length > 200)).isTrue();
         assertThat(m.stream.stream().anyMatch(a -> a.length == 5 && new String(a[3]).equals("PXAT"))).isTrue();
         assertThat(m.engine.expiredKeys()).isPositive();
     }
@@ -200,6 +205,15 @@ class PropagationReplayTest {
             }
             return sb.append(']').toString();
         }
+        if (v instanceof ZSetValue z) {
+            StringBuilder sb = new StringBuilder("zset:").append(z.encoding()).append('[');
+            for (CountedTree.Cursor c = z.order().cursor(0); c.hasNext(); ) {
+                ZSetValue.Entry e = (ZSetValue.Entry) c.next();
+                sb.append(new String(e.member(), StandardCharsets.ISO_8859_1)).append('=')
+                        .append(Scores.format(e.score())).append(',');
+            }
+            return sb.append(']').toString();
+        }
         CollectionValue c = (CollectionValue) v;
         return c.typeName() + ":" + c.encoding() + ":" + c.size();
     }
@@ -274,8 +288,59 @@ class PropagationReplayTest {
         }
     }
 
+    private static String score(Random r) {
+        return switch (r.nextInt(5)) {
+            case 0 -> Integer.toString(r.nextInt(10) - 3);
+            case 1 -> r.nextInt(10) + "." + r.nextInt(100);
+            case 2 -> r.nextBoolean() ? "+inf" : "-inf";
+            default -> Integer.toString(r.nextInt(4));
+        };
+    }
+
+    private static String zkey(Random r) {
+        return "z" + r.nextInt(4);
+    }
+
+    private static String[] zsetCommand(Random r, String k) {
+        String lo = r.nextBoolean() ? "(" + r.nextInt(5) : score(r);
+        String hi = r.nextBoolean() ? "+inf" : Integer.toString(r.nextInt(8));
+        switch (r.nextInt(24)) {
+            case 0, 1, 2, 3: {
+                String[] c = {"ZADD", k};
+                if (r.nextInt(4) == 0) {
+                    c = cat(c, new String[] {"NX", "XX", "GT", "LT", "CH"}[r.nextInt(5)]);
+                }
+                int n = 1 + r.nextInt(r.nextInt(10) == 0 ? 150 : 4);
+                for (int i = 0; i < n; i++) {
+                    c = cat(c, score(r), element(r) + (n > 100 ? Integer.toString(i) : ""));
+                }
+                return c;
+            }
+            case 4: return new String[] {"ZADD", k, "INCR", score(r), element(r)};
+            case 5: return new String[] {"ZINCRBY", k, score(r), element(r)};
+            case 6: return new String[] {"ZREM", k, element(r), element(r)};
+            case 7: return new String[] {"ZREMRANGEBYRANK", k, Integer.toString(r.nextInt(3)), Integer.toString(r.nextInt(4) - 2)};
+            case 8: return new String[] {"ZREMRANGEBYSCORE", k, lo, hi};
+            case 9: return new String[] {"ZREMRANGEBYLEX", k, "[" + element(r), r.nextBoolean() ? "+" : "(" + element(r)};
+            case 10: return new String[] {r.nextBoolean() ? "ZPOPMIN" : "ZPOPMAX", k, Integer.toString(r.nextInt(3))};
+            case 11: return new String[] {"ZMPOP", "2", k, zkey(r), r.nextBoolean() ? "MIN" : "MAX", "COUNT", Integer.toString(1 + r.nextInt(3))};
+            case 12: return new String[] {"ZRANGESTORE", zkey(r), k, lo, hi, "BYSCORE"};
+            case 13: return new String[] {"ZUNIONSTORE", zkey(r), "2", k, zkey(r), "WEIGHTS", score(r).replace("(", ""), "2"};
+            case 14: return new String[] {"ZINTERSTORE", zkey(r), "2", k, zkey(r), "AGGREGATE", r.nextBoolean() ? "MIN" : "MAX"};
+            case 15: return new String[] {"ZDIFFSTORE", zkey(r), "2", k, zkey(r)};
+            case 16: return new String[] {"ZRANDMEMBER", k, Integer.toString(r.nextInt(7) - 3)};
+            case 17: return new String[] {"ZRANGE", k, "0", "-1", "WITHSCORES"};
+            case 18: return new String[] {"ZSCAN", k, "0"};
+            case 19: return new String[] {"ZCOUNT", k, lo, hi};
+            default: return new String[] {"ZSCORE", k, element(r)};
+        }
+    }
+
     private static String[] randomCommand(Random r, long now) {
         String k = key(r);
+        if (r.nextInt(4) == 0) {
+            return zsetCommand(r, r.nextInt(5) == 0 ? k : zkey(r));
+        }
         if (r.nextInt(3) == 0) {
             return listCommand(r, r.nextInt(4) == 0 ? k : "l" + r.nextInt(4));
         }
