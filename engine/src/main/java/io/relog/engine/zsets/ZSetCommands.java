@@ -771,8 +771,9 @@ public final class ZSetCommands {
                 out.add(z.at(engine.random().nextInt(size)));
             }
         } else if (count >= size) {
-            for (CountedTree.Cursor c = z.order().cursor(0); c.hasNext(); ) {
-                out.add((Entry) c.next());
+            // The whole set, highest first, as Redis 7.0 returns it.
+            for (CountedTree.Cursor c = z.order().cursor(size); c.hasPrevious(); ) {
+                out.add((Entry) c.previous());
             }
         } else {
             // Distinct ranks by a partial Fisher-Yates shuffle over rank numbers.
