@@ -146,9 +146,7 @@ public final class ListCommands {
         if (hasCount) {
             reply.array(n);
         }
-        for (int i = 0; i < n; i++) {
-            reply.bulk((byte[]) (head ? l.items().removeFirst() : l.items().removeLast()));
-        }
+        popInto(l, n, head, reply);
         deleteIfEmpty(db, key, l);
         engine.propagate(db.index(), argv);
         engine.addDirty(n);
@@ -192,15 +190,28 @@ public final class ListCommands {
             reply.array(2);
             reply.bulk(key);
             reply.array(n);
-            for (int j = 0; j < n; j++) {
-                reply.bulk((byte[]) (head ? l.items().removeFirst() : l.items().removeLast()));
-            }
+            popInto(l, n, head, reply);
             deleteIfEmpty(db, key, l);
             engine.propagate(db.index(), new byte[][] {head ? LPOP : RPOP, key, Args.bytes(n)});
             engine.addDirty(n);
             return;
         }
         reply.nullArray();
+    }
+
+    /** Replies the {@code n} elements at one end of editable {@code l}, outermost first, and removes them. */
+    private static void popInto(ListValue l, int n, boolean head, Reply reply) {
+        CountedTree items = l.items();
+        int size = items.size();
+        CountedTree.Cursor c = items.cursor(head ? 0 : size);
+        for (int i = 0; i < n; i++) {
+            reply.bulk((byte[]) (head ? c.next() : c.previous()));
+        }
+        if (head) {
+            items.removeRange(0, n);
+        } else {
+            items.removeRange(size - n, size);
+        }
     }
 
     /** LEFT → true (head), RIGHT → false, else syntax error. */
@@ -432,12 +443,8 @@ public final class ListCommands {
         }
         if (left + right > 0) {
             l = editable(db, key, l);
-            for (long i = 0; i < left; i++) {
-                l.items().removeFirst();
-            }
-            for (long i = 0; i < right; i++) {
-                l.items().removeLast();
-            }
+            l.items().removeRange(len - (int) right, len);
+            l.items().removeRange(0, (int) left);
             deleteIfEmpty(db, key, l);
             engine.propagate(db.index(), argv);
             engine.addDirty(left + right);

@@ -95,11 +95,68 @@ public final class CountedTree {
 
     /** A tree with the same elements sharing no node with this one, owned by {@code token}. O(n). */
     public CountedTree duplicate(Object token) {
-        CountedTree t = new CountedTree(token);
-        for (Cursor c = cursor(0); c.hasNext(); ) {
-            t.addLast(c.next());
+        Object[] all = new Object[size];
+        Cursor c = cursor(0);
+        for (int i = 0; i < size; i++) {
+            all[i] = c.next();
         }
-        return t;
+        return of(all, size, token);
+    }
+
+    /**
+     * A tree holding {@code elements[0..n)} in that order, owned by {@code token}, built bottom-up
+     * in O(n) (RDB loading, STORE commands, range removals).
+     */
+    public static CountedTree of(Object[] elements, int n, Object token) {
+        Objects.requireNonNull(token);
+        if (n <= MAX) {
+            Node leaf = new Node(token, true);
+            System.arraycopy(elements, 0, leaf.items, 0, n);
+            leaf.n = n;
+            return new CountedTree(leaf, n, token);
+        }
+        // Leaves first, then each level of inner nodes, every node between MIN and MAX entries:
+        // with ceil(count / MAX) nodes per level, an even share is at least MAX / 2.
+        Object[] level = new Object[(n + MAX - 1) / MAX];
+        int[] counts = new int[level.length];
+        int nodes = spread(n, (from, len, i) -> {
+            Node leaf = new Node(token, true);
+            System.arraycopy(elements, from, leaf.items, 0, len);
+            leaf.n = len;
+            level[i] = leaf;
+            counts[i] = len;
+        });
+        while (nodes > 1) {
+            Object[] below = java.util.Arrays.copyOf(level, nodes);
+            int[] belowCounts = java.util.Arrays.copyOf(counts, nodes);
+            nodes = spread(nodes, (from, len, i) -> {
+                Node inner = new Node(token, false);
+                System.arraycopy(below, from, inner.items, 0, len);
+                System.arraycopy(belowCounts, from, inner.counts, 0, len);
+                inner.n = len;
+                level[i] = inner;
+                counts[i] = inner.total();
+            });
+        }
+        return new CountedTree((Node) level[0], n, token);
+    }
+
+    private interface Chunk {
+        void take(int from, int len, int index);
+    }
+
+    /** Splits {@code n} items into ceil(n / MAX) even chunks; returns the number of chunks. */
+    private static int spread(int n, Chunk chunk) {
+        int parts = (n + MAX - 1) / MAX;
+        int base = n / parts;
+        int extra = n % parts;
+        int from = 0;
+        for (int i = 0; i < parts; i++) {
+            int len = base + (i < extra ? 1 : 0);
+            chunk.take(from, len, i);
+            from += len;
+        }
+        return parts;
     }
 
     public int size() {
@@ -360,6 +417,35 @@ public final class CountedTree {
         }
         node.counts[l] = left.total();
         node.counts[l + 1] = right.total();
+    }
+
+    /**
+     * Removes the elements at positions {@code [from, to)}. Removes one by one (O(k log n)) when
+     * few are removed, else rebuilds from the kept elements (O(n - k)).
+     */
+    public void removeRange(int from, int to) {
+        checkMutable();
+        Objects.checkFromToIndex(from, to, size);
+        int k = to - from;
+        int kept = size - k;
+        if ((long) k * 16 <= kept) {
+            for (int i = 0; i < k; i++) {
+                remove(from);
+            }
+            return;
+        }
+        Object[] keep = new Object[kept];
+        Cursor c = cursor(0);
+        for (int i = 0; i < from; i++) {
+            keep[i] = c.next();
+        }
+        c = cursor(to);
+        for (int i = from; i < kept; i++) {
+            keep[i] = c.next();
+        }
+        CountedTree t = of(keep, kept, owner);
+        root = t.root;
+        size = kept;
     }
 
     /** Removes every element. */

@@ -189,6 +189,17 @@ public final class ZSetValue extends CollectionValue {
         return e;
     }
 
+    /** Removes the entries at ranks {@code [from, to)}. */
+    public void removeRange(int from, int to) {
+        if (dict != null) {
+            CountedTree.Cursor c = order.cursor(from);
+            for (int i = from; i < to; i++) {
+                dict.remove(((Entry) c.next()).member);
+            }
+        }
+        order.removeRange(from, to);
+    }
+
     /**
      * The number of members whose score is below {@code score} ({@code inclusive} false) or at most
      * {@code score} ({@code inclusive} true): with two calls, the rank range of a score interval.

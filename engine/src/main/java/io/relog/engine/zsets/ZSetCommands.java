@@ -620,9 +620,7 @@ public final class ZSetCommands {
             return;
         }
         z = editable(db, key, z);
-        for (int i = 0; i < n; i++) {
-            z.removeAt(r[0]);
-        }
+        z.removeRange(r[0], r[1]);
         deleteIfEmpty(db, key, z);
         engine.propagate(db.index(), argv);
         engine.addDirty(n);
@@ -678,10 +676,17 @@ public final class ZSetCommands {
 
     private static List<Entry> popEntries(Database db, byte[] key, ZSetValue z, long count, boolean min) {
         z = editable(db, key, z);
-        int n = (int) Math.min(count, z.size());
+        int size = z.size();
+        int n = (int) Math.min(count, size);
         List<Entry> out = new ArrayList<>(n);
+        CountedTree.Cursor c = z.order().cursor(min ? 0 : size);
         for (int i = 0; i < n; i++) {
-            out.add(z.removeAt(min ? 0 : z.size() - 1));
+            out.add((Entry) (min ? c.next() : c.previous()));
+        }
+        if (min) {
+            z.removeRange(0, n);
+        } else {
+            z.removeRange(size - n, size);
         }
         deleteIfEmpty(db, key, z);
         return out;

@@ -62,6 +62,15 @@ class CountedTreePropertyTest {
             } else if (op < 80 && !m.isEmpty()) {
                 int at = r.nextInt(3) == 0 ? (r.nextBoolean() ? 0 : m.size() - 1) : r.nextInt(m.size());
                 assertThat(t.remove(at)).isEqualTo(m.remove(at));
+            } else if (op < 82 && !m.isEmpty()) {
+                int a = r.nextInt(m.size() + 1);
+                int b = a + r.nextInt(r.nextBoolean() ? 4 : m.size() - a + 1);
+                b = Math.min(b, m.size());
+                t.removeRange(a, b);
+                m.subList(a, b).clear();
+                if (r.nextInt(50) == 0) {
+                    t.check();
+                }
             } else if (op < 90 && !m.isEmpty()) {
                 int at = r.nextInt(m.size());
                 Integer v = r.nextInt(1_000_000);
@@ -87,6 +96,15 @@ class CountedTreePropertyTest {
         for (View v : views) {
             v.tree().check();
             assertSameWalk(v.tree(), v.model(), r);
+        }
+        for (int n : new int[] {0, 1, 64, 65, 100, 4096, 4097, 5000}) {
+            Object[] els = new Object[n];
+            for (int i = 0; i < n; i++) {
+                els[i] = i;
+            }
+            CountedTree built = CountedTree.of(els, n, new Object());
+            built.check();
+            assertSameWalk(built, java.util.Arrays.asList(els), r);
         }
         CountedTree dup = t.duplicate(new Object());
         dup.check();
