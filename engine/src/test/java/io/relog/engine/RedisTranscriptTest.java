@@ -20,7 +20,8 @@ class RedisTranscriptTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"redis-7.0.15-lists.txt", "redis-7.0.15-zsets.txt", "redis-7.0.15-large.txt",
-        "redis-7.0.15-resp3.txt", "redis-7.0.15-types.txt"})
+        "redis-7.0.15-resp3.txt", "redis-7.0.15-types.txt",
+        "redis-7.0.15-scores.txt"})
     void repliesMatchRedis(String resource) throws IOException {
         TestEngine t = new TestEngine(16, resource.contains("resp3") ? 3 : 2);
         try (BufferedReader in = new BufferedReader(new InputStreamReader(

@@ -113,7 +113,7 @@ public final class ZSetCommands {
         }
         double[] scores = new double[elements];
         for (int j = 0; j < elements; j++) {
-            scores[j] = Args.parseDouble(argv[i + 2 * j]);
+            scores[j] = Scores.parse(argv[i + 2 * j], Errors.NOT_FLOAT);
         }
         Database db = db(engine, session);
         byte[] key = argv[1];
@@ -194,7 +194,7 @@ public final class ZSetCommands {
 
     /** ZINCRBY key increment member. */
     public static void zincrby(Engine engine, Session session, byte[][] argv, Reply reply) {
-        double by = Args.parseDouble(argv[2]);
+        double by = Scores.parse(argv[2], Errors.NOT_FLOAT);
         Database db = db(engine, session);
         byte[] key = argv[1];
         ZSetValue z = zset(engine.lookupWrite(db, key));
@@ -294,8 +294,8 @@ public final class ZSetCommands {
         static ScoreRange parse(byte[] min, byte[] max) {
             boolean minEx = min.length > 0 && min[0] == '(';
             boolean maxEx = max.length > 0 && max[0] == '(';
-            double lo = Args.parseDouble(minEx ? java.util.Arrays.copyOfRange(min, 1, min.length) : min, NOT_FLOAT_RANGE);
-            double hi = Args.parseDouble(maxEx ? java.util.Arrays.copyOfRange(max, 1, max.length) : max, NOT_FLOAT_RANGE);
+            double lo = Scores.parseBound(minEx ? java.util.Arrays.copyOfRange(min, 1, min.length) : min, NOT_FLOAT_RANGE);
+            double hi = Scores.parseBound(maxEx ? java.util.Arrays.copyOfRange(max, 1, max.length) : max, NOT_FLOAT_RANGE);
             return new ScoreRange(lo, minEx, hi, maxEx);
         }
 
@@ -939,7 +939,7 @@ public final class ZSetCommands {
             int left = argv.length - i - 1;
             if (op != DIFF && Args.is(argv[i], "weights") && left >= n) {
                 for (int j = 0; j < n; j++) {
-                    weights[j] = Args.parseDouble(argv[i + 1 + j], "ERR weight value is not a float");
+                    weights[j] = Scores.parse(argv[i + 1 + j], "ERR weight value is not a float");
                 }
                 i += n;
             } else if (op != DIFF && Args.is(argv[i], "aggregate") && left >= 1) {
