@@ -22,6 +22,11 @@ public final class ListValue extends CollectionValue {
         this.items = items;
     }
 
+    /** A list of {@code elements[0..n)}, head first, owned by {@code token}; built in O(n) (snapshot loading). */
+    public static ListValue of(Object token, byte[][] elements, int n) {
+        return new ListValue(token, CountedTree.of(elements, n, token));
+    }
+
     /** The elements, head first. Write through it only while this value is owned by the writer's token. */
     public CountedTree items() {
         return items;

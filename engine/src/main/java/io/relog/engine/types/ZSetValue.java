@@ -48,11 +48,31 @@ public final class ZSetValue extends CollectionValue {
         this.dict = dict;
     }
 
-    /** An empty sorted set in the form a set of {@code size} members of at most {@code maxLen} bytes takes. */
-    public static ZSetValue forContents(Object token, int size, int maxLen) {
-        ZSetValue z = new ZSetValue(token);
-        if (size > MAX_LISTPACK_ENTRIES || maxLen > MAX_LISTPACK_VALUE) {
-            z.dict = ChampMap.owned(token);
+    /**
+     * A sorted set holding {@code entries}, which must be sorted by {@link #compare} with distinct
+     * members, in the form their count and longest member call for; built in O(n) (STORE
+     * commands, snapshot loading).
+     */
+    public static ZSetValue ofSorted(Object token, java.util.List<Entry> entries) {
+        int maxLen = 0;
+        Object[] items = new Object[entries.size()];
+        for (int i = 0; i < items.length; i++) {
+            Entry e = entries.get(i);
+            maxLen = Math.max(maxLen, e.member.length);
+            items[i] = e;
+        }
+        boolean large = items.length > MAX_LISTPACK_ENTRIES || maxLen > MAX_LISTPACK_VALUE;
+        if (!large) {
+            for (int i = 0; i < items.length; i++) {
+                Entry e = (Entry) items[i];
+                if (e.score == 0 && 1 / e.score < 0) {
+                    items[i] = new Entry(0.0, e.member); // as put() stores -0 in the listpack form
+                }
+            }
+        }
+        ZSetValue z = new ZSetValue(token, CountedTree.of(items, items.length, token), null);
+        if (large) {
+            z.convertToSkiplist();
         }
         return z;
     }

@@ -555,14 +555,9 @@ public final class ZSetCommands {
             }
             return;
         }
-        int maxLen = 0;
-        for (Entry e : entries) {
-            maxLen = Math.max(maxLen, e.member().length);
-        }
-        ZSetValue z = ZSetValue.forContents(db.editToken(), entries.size(), maxLen);
-        for (Entry e : entries) {
-            z.put(e.score(), e.member());
-        }
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort((x, y) -> ZSetValue.compare(x.score(), x.member(), y.score(), y.member()));
+        ZSetValue z = ZSetValue.ofSorted(db.editToken(), sorted);
         db.put(dst, z, engine.lruClock(), false);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
