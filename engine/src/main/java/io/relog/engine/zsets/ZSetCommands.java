@@ -205,14 +205,14 @@ public final class ZSetCommands {
             reply.error(NAN);
             return;
         }
-        if (cur == null || next != cur) {
+        if (cur == null || next != cur) { // an unchanged score is no write, as in Redis
             z.put(next, argv[3]);
+            if (db.peek(key) != z) {
+                db.put(key, z, engine.lruClock(), false);
+            }
+            engine.propagate(db.index(), argv);
+            engine.addDirty(1);
         }
-        if (db.peek(key) != z) {
-            db.put(key, z, engine.lruClock(), false);
-        }
-        engine.propagate(db.index(), argv);
-        engine.addDirty(1);
         Scores.reply(reply, next);
     }
 

@@ -34,6 +34,8 @@ class ListAndZSetPropagationTest {
     void writesPropagateAsSentAndNoOpsNothing() {
         t.cmd("ZADD", "z", "INCR", "1.5", "m");
         t.cmd("ZINCRBY", "z", "2", "m");
+        t.cmd("ZINCRBY", "z", "0", "m");            // unchanged score: nothing
+        t.cmd("ZADD", "z", "INCR", "0", "m");       // unchanged score: nothing
         t.cmd("ZADD", "z", "NX", "5", "m");        // blocked: nothing
         t.cmd("ZADD", "z", "XX", "5", "absent");   // blocked: nothing
         t.cmd("ZREM", "z", "absent");               // nothing
