@@ -11,13 +11,13 @@ public enum CommandFlag {
         return this == MOVABLE_KEYS ? "movablekeys" : name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The flag Redis reports as {@code name} (as {@link #redisName()}, any case). */
-    public static CommandFlag ofRedisName(String name) {
+    /** The flag Redis reports as {@code name} (case-insensitive). */
+    public static CommandFlag fromRedisName(String name) {
         for (CommandFlag f : values()) {
             if (f.redisName().equalsIgnoreCase(name)) {
                 return f;
             }
         }
-        throw new IllegalArgumentException("unknown command flag " + name);
+        throw new IllegalArgumentException("unknown command flag: " + name);
     }
 }

@@ -65,7 +65,7 @@ public record CommandSpec(
                                               List<CommandSpec> subcommands, CommandHandler handler) {
         EnumSet<CommandFlag> fs = EnumSet.noneOf(CommandFlag.class);
         for (String f : words(flags)) {
-            fs.add(CommandFlag.ofRedisName(f));
+            fs.add(CommandFlag.fromRedisName(f));
         }
         return new CommandSpec(name, arity, fs, firstKey, lastKey, step, words(acl), group, since, summary,
                 subcommands, handler);

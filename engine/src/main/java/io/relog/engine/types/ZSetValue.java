@@ -24,7 +24,7 @@ import java.util.Arrays;
  */
 public final class ZSetValue extends CollectionValue {
 
-    /** Redis' default {@code zset-max-listpack-entries}. */
+    /** Redis' default {@code zset-max-listpack-entries} (the engine's setting may differ). */
     public static final int MAX_LISTPACK_ENTRIES = 128;
     /** Redis' default {@code zset-max-listpack-value}, in bytes. */
     public static final int MAX_LISTPACK_VALUE = 64;
@@ -42,6 +42,11 @@ public final class ZSetValue extends CollectionValue {
         this(token, new CountedTree(token), null);
     }
 
+    /** An empty sorted set that starts in the skiplist form (Redis does so when a limit is 0 or the first member is too long). */
+    public static ZSetValue skiplist(Object token) {
+        return new ZSetValue(token, new CountedTree(token), ChampMap.owned(token));
+    }
+
     private ZSetValue(Object token, CountedTree order, ChampMap dict) {
         super(token);
         this.order = order;
@@ -50,10 +55,10 @@ public final class ZSetValue extends CollectionValue {
 
     /**
      * A sorted set holding {@code entries}, which must be sorted by {@link #compare} with distinct
-     * members, in the form their count and longest member call for; built in O(n) (STORE
-     * commands, snapshot loading).
+     * members, in the form their count and longest member call for under the limits
+     * {@code maxEntries}/{@code maxValue}; built in O(n) (STORE commands, snapshot loading).
      */
-    public static ZSetValue ofSorted(Object token, java.util.List<Entry> entries) {
+    public static ZSetValue ofSorted(Object token, java.util.List<Entry> entries, int maxEntries, int maxValue) {
         int maxLen = 0;
         Object[] items = new Object[entries.size()];
         for (int i = 0; i < items.length; i++) {
@@ -61,7 +66,7 @@ public final class ZSetValue extends CollectionValue {
             maxLen = Math.max(maxLen, e.member.length);
             items[i] = e;
         }
-        boolean large = items.length > MAX_LISTPACK_ENTRIES || maxLen > MAX_LISTPACK_VALUE;
+        boolean large = items.length > maxEntries || maxLen > maxValue;
         if (!large) {
             for (int i = 0; i < items.length; i++) {
                 Entry e = (Entry) items[i];
@@ -153,11 +158,18 @@ public final class ZSetValue extends CollectionValue {
         return s == null ? -1 : order.rank(new Entry(s, member), BY_ENTRY, false);
     }
 
+    /** {@link #put(double, byte[], int, int)} with Redis' default limits. */
+    public Double put(double score, byte[] member) {
+        return put(score, member, MAX_LISTPACK_ENTRIES, MAX_LISTPACK_VALUE);
+    }
+
     /**
      * Sets {@code member}'s score, adding it if absent. Returns the previous score, or {@code null}
-     * if the member was added. Converts to the skiplist form when a limit is crossed.
+     * if the member was added. Converts to the skiplist form when the set then holds more than
+     * {@code maxEntries} members or {@code member} is longer than {@code maxValue} bytes
+     * ({@code zset-max-listpack-entries}, {@code zset-max-listpack-value}).
      */
-    public Double put(double score, byte[] member) {
+    public Double put(double score, byte[] member, int maxEntries, int maxValue) {
         Double prev = score(member);
         if (prev != null) {
             if (prev == score) { // C equality: -0.0 and 0.0 are the same score
@@ -172,7 +184,7 @@ public final class ZSetValue extends CollectionValue {
         order.add(order.rank(e, BY_ENTRY, false), e);
         if (dict != null) {
             dict.put(member, score);
-        } else if (order.size() > MAX_LISTPACK_ENTRIES || member.length > MAX_LISTPACK_VALUE) {
+        } else if (order.size() > maxEntries || member.length > maxValue) {
             convertToSkiplist();
         }
         return prev;

@@ -127,7 +127,7 @@ public final class ZSetCommands {
                 }
                 return;
             }
-            z = new ZSetValue(db.editToken());
+            z = newZSet(engine, db, argv[i + 1]);
         } else {
             z = editable(db, key, z);
         }
@@ -156,7 +156,7 @@ public final class ZSetCommands {
                 }
                 result = next;
                 if (next != cur) {
-                    z.put(next, member);
+                    z.put(next, member, engine.zsetMaxListpackEntries(), engine.zsetMaxListpackValue());
                     changed++;
                 }
             } else {
@@ -164,7 +164,7 @@ public final class ZSetCommands {
                     aborted = true;
                     continue;
                 }
-                z.put(score, member);
+                z.put(score, member, engine.zsetMaxListpackEntries(), engine.zsetMaxListpackValue());
                 result = score;
                 added++;
             }
@@ -179,6 +179,12 @@ public final class ZSetCommands {
         } else {
             reply.integer(ch ? added + changed : added);
         }
+    }
+
+    /** An empty set for a new key whose first member is {@code first}, in the form Redis would create. */
+    private static ZSetValue newZSet(Engine engine, Database db, byte[] first) {
+        return engine.zsetMaxListpackEntries() == 0 || first.length > engine.zsetMaxListpackValue()
+                ? ZSetValue.skiplist(db.editToken()) : new ZSetValue(db.editToken());
     }
 
     private static void finishAdd(Engine engine, Database db, byte[] key, ZSetValue z, byte[][] argv, int changes) {
@@ -198,7 +204,7 @@ public final class ZSetCommands {
         Database db = db(engine, session);
         byte[] key = argv[1];
         ZSetValue z = zset(engine.lookupWrite(db, key));
-        z = z == null ? new ZSetValue(db.editToken()) : editable(db, key, z);
+        z = z == null ? newZSet(engine, db, argv[3]) : editable(db, key, z);
         Double cur = z.score(argv[3]);
         double next = cur == null ? by : cur + by;
         if (Double.isNaN(next)) {
@@ -206,7 +212,7 @@ public final class ZSetCommands {
             return;
         }
         if (cur == null || next != cur) { // an unchanged score is no write, as in Redis
-            z.put(next, argv[3]);
+            z.put(next, argv[3], engine.zsetMaxListpackEntries(), engine.zsetMaxListpackValue());
             if (db.peek(key) != z) {
                 db.put(key, z, engine.lruClock(), false);
             }
@@ -557,7 +563,8 @@ public final class ZSetCommands {
         }
         List<Entry> sorted = new ArrayList<>(entries);
         sorted.sort((x, y) -> ZSetValue.compare(x.score(), x.member(), y.score(), y.member()));
-        ZSetValue z = ZSetValue.ofSorted(db.editToken(), sorted);
+        ZSetValue z = ZSetValue.ofSorted(db.editToken(), sorted, engine.zsetMaxListpackEntries(),
+                engine.zsetMaxListpackValue());
         db.put(dst, z, engine.lruClock(), false);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);

@@ -85,6 +85,23 @@ class ListAndZSetPropagationTest {
     }
 
     @Test
+    void configuredLimitsDecideTheEncoding() {
+        t.engine.setZsetEncodingLimits(2, 64);
+        t.cmd("ZADD", "c1", "1", "a", "2", "b");
+        assertThat(t.cmd("OBJECT", "ENCODING", "c1")).isEqualTo(TestEngine.bulk("listpack"));
+        t.cmd("ZADD", "c1", "3", "c");
+        assertThat(t.cmd("OBJECT", "ENCODING", "c1")).isEqualTo(TestEngine.bulk("skiplist"));
+        t.engine.setZsetEncodingLimits(0, 64);
+        t.cmd("ZADD", "c2", "1", "a");
+        assertThat(t.cmd("OBJECT", "ENCODING", "c2")).isEqualTo(TestEngine.bulk("skiplist"));
+        t.engine.setZsetEncodingLimits(128, 3);
+        t.cmd("ZADD", "c3", "1", "abcd");
+        assertThat(t.cmd("OBJECT", "ENCODING", "c3")).isEqualTo(TestEngine.bulk("skiplist"));
+        t.cmd("ZUNIONSTORE", "c4", "1", "c1");
+        assertThat(t.cmd("OBJECT", "ENCODING", "c4")).isEqualTo(TestEngine.bulk("listpack"));
+    }
+
+    @Test
     void frozenViewNeverSeesLaterWrites() {
         for (int i = 0; i < 500; i++) {
             t.cmd("RPUSH", "l", "e" + i);
