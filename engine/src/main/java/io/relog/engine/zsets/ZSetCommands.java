@@ -863,7 +863,13 @@ public final class ZSetCommands {
         void forEach(io.relog.engine.keyspace.ChampMap.EntryVisitor visitor);
     }
 
-    /** The input {@code v} (non-null) as a {@link Source}. The one place plain sets plug in. */
+    /**
+     * The input {@code v} (non-null) as a {@link Source}. The one place plain sets plug in: once
+     * the {@code hashset} branch's {@code SetValue} is merged, a set becomes a source whose
+     * {@code size()} is the set's, whose {@code score(m)} is {@code contains(m) ? 1.0 : null} and
+     * whose {@code forEach} is {@code forEachMember(m -> visitor.visit(m, 1.0))}; the transcript
+     * {@code redis-7.0.15-zset-set-inputs.txt} then checks it against Redis.
+     */
     static Source source(Object v) {
         if (v instanceof ZSetValue z) {
             return new Source() {
