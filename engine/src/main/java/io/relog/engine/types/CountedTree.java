@@ -13,7 +13,8 @@ import java.util.Objects;
  * <h2>Shape</h2>
  * Elements live in leaves of at most {@link #MAX} elements; inner nodes hold at most {@link #MAX}
  * children and, for each child, the number of elements below it ({@code counts}), so a position
- * is found by subtracting counts on the way down. Every node except the root holds at least
+ * is found by subtracting counts on the way down, and the child's last element ({@code maxes}),
+ * so that in a sorted tree {@link #rank} binary-searches each node without leaving it. Every node except the root holds at least
  * {@link #MIN} entries; a node that falls below is merged with or refilled from a neighbour.
  *
  * <h2>Ownership</h2>
@@ -40,11 +41,14 @@ public final class CountedTree {
         final Object[] items;
         /** Inner only: element count below each child; {@code null} for a leaf. */
         final int[] counts;
+        /** Inner only: the last element below each child; {@code null} for a leaf. */
+        final Object[] maxes;
 
         Node(Object owner, boolean leaf) {
             this.owner = owner;
             this.items = new Object[MAX];
             this.counts = leaf ? null : new int[MAX];
+            this.maxes = leaf ? null : new Object[MAX];
         }
 
         Node(Object owner, Node from) {
@@ -52,6 +56,12 @@ public final class CountedTree {
             this.n = from.n;
             this.items = from.items.clone();
             this.counts = from.counts == null ? null : from.counts.clone();
+            this.maxes = from.maxes == null ? null : from.maxes.clone();
+        }
+
+        /** The last element below this node, which must not be empty. */
+        Object last() {
+            return counts == null ? items[n - 1] : maxes[n - 1];
         }
 
         boolean leaf() {
@@ -133,6 +143,9 @@ public final class CountedTree {
                 Node inner = new Node(token, false);
                 System.arraycopy(below, from, inner.items, 0, len);
                 System.arraycopy(belowCounts, from, inner.counts, 0, len);
+                for (int j = 0; j < len; j++) {
+                    inner.maxes[j] = ((Node) inner.items[j]).last();
+                }
                 inner.n = len;
                 level[i] = inner;
                 counts[i] = inner.total();
@@ -197,19 +210,24 @@ public final class CountedTree {
     public Object set(int index, Object element) {
         checkMutable();
         Objects.checkIndex(index, size);
-        Node node = editable(root);
-        root = node;
-        while (!node.leaf()) {
-            int i = 0;
-            while (index >= node.counts[i]) {
-                index -= node.counts[i++];
-            }
-            Node child = editable((Node) node.items[i]);
-            node.items[i] = child;
-            node = child;
+        root = editable(root);
+        return set(root, index, element);
+    }
+
+    private Object set(Node node, int index, Object element) {
+        if (node.leaf()) {
+            Object prev = node.items[index];
+            node.items[index] = element;
+            return prev;
         }
-        Object prev = node.items[index];
-        node.items[index] = element;
+        int i = 0;
+        while (index >= node.counts[i]) {
+            index -= node.counts[i++];
+        }
+        Node child = editable((Node) node.items[i]);
+        node.items[i] = child;
+        Object prev = set(child, index, element);
+        node.maxes[i] = child.last();
         return prev;
     }
 
@@ -223,14 +241,7 @@ public final class CountedTree {
         if (size == 0) {
             throw new NoSuchElementException();
         }
-        return lastOf(root);
-    }
-
-    private static Object lastOf(Node node) {
-        while (!node.leaf()) {
-            node = (Node) node.items[node.n - 1];
-        }
-        return node.items[node.n - 1];
+        return root.last();
     }
 
     /** Inserts {@code element} so that it is at {@code index} ({@code 0 <= index <= size()}). */
@@ -245,8 +256,10 @@ public final class CountedTree {
             Node top = new Node(owner, false);
             top.items[0] = r;
             top.counts[0] = r.total();
+            top.maxes[0] = r.last();
             top.items[1] = right;
             top.counts[1] = right.total();
+            top.maxes[1] = right.last();
             top.n = 2;
             r = top;
         }
@@ -293,6 +306,7 @@ public final class CountedTree {
         Node child = editable((Node) node.items[i]);
         node.items[i] = child;
         Node split = insert(child, index, element);
+        node.maxes[i] = child.last();
         if (split == null) {
             node.counts[i]++;
             return null;
@@ -306,8 +320,10 @@ public final class CountedTree {
         if (node.n < MAX) {
             System.arraycopy(node.items, at, node.items, at + 1, node.n - at);
             System.arraycopy(node.counts, at, node.counts, at + 1, node.n - at);
+            System.arraycopy(node.maxes, at, node.maxes, at + 1, node.n - at);
             node.items[at] = child;
             node.counts[at] = count;
+            node.maxes[at] = child.last();
             node.n++;
             return null;
         }
@@ -315,7 +331,9 @@ public final class CountedTree {
         int half = MAX / 2;
         System.arraycopy(node.items, half, right.items, 0, MAX - half);
         System.arraycopy(node.counts, half, right.counts, 0, MAX - half);
+        System.arraycopy(node.maxes, half, right.maxes, 0, MAX - half);
         java.util.Arrays.fill(node.items, half, MAX, null);
+        java.util.Arrays.fill(node.maxes, half, MAX, null);
         right.n = MAX - half;
         node.n = half;
         if (at <= half) {
@@ -365,6 +383,7 @@ public final class CountedTree {
         node.items[i] = child;
         Object removed = delete(child, index);
         node.counts[i]--;
+        node.maxes[i] = child.last(); // a non-root child keeps at least MIN - 1 entries
         if (child.n < MIN && node.n > 1) {
             rebalance(node, i);
         }
@@ -383,11 +402,15 @@ public final class CountedTree {
             System.arraycopy(right.items, 0, left.items, left.n, right.n);
             if (!left.leaf()) {
                 System.arraycopy(right.counts, 0, left.counts, left.n, right.n);
+                System.arraycopy(right.maxes, 0, left.maxes, left.n, right.n);
             }
             left.n = total;
             node.counts[l] += node.counts[l + 1];
+            node.maxes[l] = left.last();
             System.arraycopy(node.items, l + 2, node.items, l + 1, node.n - l - 2);
             System.arraycopy(node.counts, l + 2, node.counts, l + 1, node.n - l - 2);
+            System.arraycopy(node.maxes, l + 2, node.maxes, l + 1, node.n - l - 2);
+            node.maxes[node.n - 1] = null;
             node.items[--node.n] = null;
             return;
         }
@@ -400,6 +423,9 @@ public final class CountedTree {
             if (!left.leaf()) {
                 System.arraycopy(right.counts, 0, left.counts, left.n, move);
                 System.arraycopy(right.counts, move, right.counts, 0, right.n - move);
+                System.arraycopy(right.maxes, 0, left.maxes, left.n, move);
+                System.arraycopy(right.maxes, move, right.maxes, 0, right.n - move);
+                java.util.Arrays.fill(right.maxes, right.n - move, right.n, null);
             }
             left.n += move;
             right.n -= move;
@@ -411,12 +437,17 @@ public final class CountedTree {
             if (!left.leaf()) {
                 System.arraycopy(right.counts, 0, right.counts, move, right.n);
                 System.arraycopy(left.counts, wantLeft, right.counts, 0, move);
+                System.arraycopy(right.maxes, 0, right.maxes, move, right.n);
+                System.arraycopy(left.maxes, wantLeft, right.maxes, 0, move);
+                java.util.Arrays.fill(left.maxes, wantLeft, left.n, null);
             }
             left.n -= move;
             right.n += move;
         }
         node.counts[l] = left.total();
         node.counts[l + 1] = right.total();
+        node.maxes[l] = left.last();
+        node.maxes[l + 1] = right.last();
     }
 
     /**
@@ -472,7 +503,7 @@ public final class CountedTree {
             int hi = node.n - 1;
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                if (before(order.compare(lastOf((Node) node.items[mid]), probe), inclusive)) {
+                if (before(order.compare(node.maxes[mid], probe), inclusive)) {
                     lo = mid + 1;
                 } else {
                     hi = mid;
@@ -645,6 +676,9 @@ public final class CountedTree {
             int c = check((Node) node.items[i], false);
             if (c != node.counts[i]) {
                 throw new IllegalStateException("count " + node.counts[i] + " but " + c);
+            }
+            if (node.maxes[i] != ((Node) node.items[i]).last()) {
+                throw new IllegalStateException("stale last element of child " + i);
             }
             t += c;
         }
