@@ -40,6 +40,9 @@ public final class Engine {
     private final SplittableRandom random = new SplittableRandom();
     private final Map<CommandSpec, CommandStats> stats = new IdentityHashMap<>();
 
+    private int zsetMaxListpackEntries = io.relog.engine.types.ZSetValue.MAX_LISTPACK_ENTRIES;
+    private int zsetMaxListpackValue = io.relog.engine.types.ZSetValue.MAX_LISTPACK_VALUE;
+
     /** Time of the command being executed (Unix ms), fixed for the whole command like Redis' {@code server.mstime}. */
     private long commandTime;
     private boolean replica;
@@ -129,6 +132,25 @@ public final class Engine {
     /** Sets {@code proto-max-bulk-len} (CONFIG SET); engine thread. */
     public void setProtoMaxBulkLen(long bytes) {
         this.protoMaxBulkLen = bytes;
+    }
+
+    /** {@code zset-max-listpack-entries}: most members a listpack-encoded sorted set holds (128). */
+    public int zsetMaxListpackEntries() {
+        return zsetMaxListpackEntries;
+    }
+
+    /** {@code zset-max-listpack-value}: longest member, in bytes, a listpack-encoded sorted set holds (64). */
+    public int zsetMaxListpackValue() {
+        return zsetMaxListpackValue;
+    }
+
+    /**
+     * Sets the listpack limits of sorted sets (CONFIG SET); engine thread. A stored set keeps its
+     * encoding until a write crosses the new limits, as in Redis.
+     */
+    public void setZsetEncodingLimits(int maxListpackEntries, int maxListpackValue) {
+        this.zsetMaxListpackEntries = maxListpackEntries;
+        this.zsetMaxListpackValue = maxListpackValue;
     }
 
     /** The {@code maxmemory-policy} in Redis' spelling, e.g. {@code noeviction}, {@code allkeys-lfu}. */

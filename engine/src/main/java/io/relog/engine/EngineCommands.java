@@ -7,7 +7,9 @@ import io.relog.engine.hashes.HashCommands;
 import io.relog.engine.keys.DatabaseCommands;
 import io.relog.engine.keys.KeyCommands;
 import io.relog.engine.sets.SetCommands;
+import io.relog.engine.lists.ListCommands;
 import io.relog.engine.strings.StringCommands;
+import io.relog.engine.zsets.ZSetCommands;
 import java.util.List;
 
 /**
@@ -20,7 +22,8 @@ import java.util.List;
  * runs is propagated as the client sent it — the same argv, letter case included (zero copies).
  * A write that must be rewritten to be deterministic is propagated in upper case: {@code SET k v
  * PXAT <ms>}, {@code SET k <value> KEEPTTL}, {@code PEXPIREAT}, {@code PERSIST}, {@code DEL},
- * {@code HSET k f <value>} (HINCRBYFLOAT), {@code SREM k m...} or {@code DEL k} (SPOP). This
+ * {@code HSET k f <value>} (HINCRBYFLOAT), {@code SREM k m...} or {@code DEL k} (SPOP),
+ * {@code LPOP}/{@code RPOP k n} (LMPOP), {@code ZPOPMIN}/{@code ZPOPMAX k n} (ZMPOP). This
  * is what Redis 7.0 itself writes to its replication stream, so Relog's stream and a real
  * master's are byte-identical for the same commands (apart from Redis wrapping a command and the
  * expiry DELs it triggered in MULTI/EXEC, which Relog's log batches make unnecessary, and SPOP
@@ -39,6 +42,8 @@ public final class EngineCommands {
         registerDatabases(table);
         registerHashes(table);
         registerSets(table);
+        registerLists(table);
+        registerSortedSets(table);
     }
 
     static void registerStrings(CommandTable table) {
@@ -231,5 +236,107 @@ public final class EngineCommands {
                 "Stores the difference of sets in a key.", SetCommands::sdiffstore));
         table.register(CommandSpec.of("sscan", -3, "readonly", 1, 1, 1, "read set slow", "set", "2.8.0",
                 "Iterates over the members of a set with a cursor.", SetCommands::sscan));
+    static void registerLists(CommandTable table) {
+        table.register(CommandSpec.of("lpush", -3, "write denyoom fast", 1, 1, 1, "write list fast", "list", "1.0.0",
+                "Inserts elements at the head of a list, creating it if needed.", ListCommands::lpush));
+        table.register(CommandSpec.of("rpush", -3, "write denyoom fast", 1, 1, 1, "write list fast", "list", "1.0.0",
+                "Appends elements at the tail of a list, creating it if needed.", ListCommands::rpush));
+        table.register(CommandSpec.of("lpushx", -3, "write denyoom fast", 1, 1, 1, "write list fast", "list", "2.2.0",
+                "Inserts elements at the head of an existing list.", ListCommands::lpushx));
+        table.register(CommandSpec.of("rpushx", -3, "write denyoom fast", 1, 1, 1, "write list fast", "list", "2.2.0",
+                "Appends elements at the tail of an existing list.", ListCommands::rpushx));
+        table.register(CommandSpec.of("lpop", -2, "write fast", 1, 1, 1, "write list fast", "list", "1.0.0",
+                "Removes and returns elements from the head of a list.", ListCommands::lpop));
+        table.register(CommandSpec.of("rpop", -2, "write fast", 1, 1, 1, "write list fast", "list", "1.0.0",
+                "Removes and returns elements from the tail of a list.", ListCommands::rpop));
+        table.register(CommandSpec.of("llen", 2, "readonly fast", 1, 1, 1, "read list fast", "list", "1.0.0",
+                "Returns the length of a list.", ListCommands::llen));
+        table.register(CommandSpec.of("lindex", 3, "readonly", 1, 1, 1, "read list slow", "list", "1.0.0",
+                "Returns the element at an index of a list.", ListCommands::lindex));
+        table.register(CommandSpec.of("lset", 4, "write denyoom", 1, 1, 1, "write list slow", "list", "1.0.0",
+                "Replaces the element at an index of a list.", ListCommands::lset));
+        table.register(CommandSpec.of("lrange", 4, "readonly", 1, 1, 1, "read list slow", "list", "1.0.0",
+                "Returns a range of elements of a list.", ListCommands::lrange));
+        table.register(CommandSpec.of("ltrim", 4, "write", 1, 1, 1, "write list slow", "list", "1.0.0",
+                "Keeps only a range of elements of a list.", ListCommands::ltrim));
+        table.register(CommandSpec.of("linsert", 5, "write denyoom", 1, 1, 1, "write list slow", "list", "2.2.0",
+                "Inserts an element before or after the first occurrence of a pivot.", ListCommands::linsert));
+        table.register(CommandSpec.of("lrem", 4, "write", 1, 1, 1, "write list slow", "list", "1.0.0",
+                "Removes occurrences of an element from a list.", ListCommands::lrem));
+        table.register(CommandSpec.of("lpos", -3, "readonly", 1, 1, 1, "read list slow", "list", "6.0.6",
+                "Returns the positions of matching elements of a list.", ListCommands::lpos));
+        table.register(CommandSpec.of("lmove", 5, "write denyoom", 1, 2, 1, "write list slow", "list", "6.2.0",
+                "Pops an element from one end of a list and pushes it at an end of another.", ListCommands::lmove));
+        table.register(CommandSpec.of("rpoplpush", 3, "write denyoom", 1, 2, 1, "write list slow", "list", "1.2.0",
+                "Pops from the tail of a list and pushes at the head of another.", ListCommands::rpoplpush));
+        table.register(CommandSpec.of("lmpop", -4, "write movablekeys", 0, 0, 0, "write list slow", "list", "7.0.0",
+                "Pops elements from the first non-empty list among several keys.", ListCommands::lmpop));
+    }
+
+    static void registerSortedSets(CommandTable table) {
+        table.register(CommandSpec.of("zadd", -4, "write denyoom fast", 1, 1, 1, "write sortedset fast", "sorted-set", "1.2.0",
+                "Adds members with scores to a sorted set, or updates their scores.", ZSetCommands::zadd));
+        table.register(CommandSpec.of("zincrby", 4, "write denyoom fast", 1, 1, 1, "write sortedset fast", "sorted-set", "1.2.0",
+                "Adds to the score of a member of a sorted set.", ZSetCommands::zincrby));
+        table.register(CommandSpec.of("zrem", -3, "write fast", 1, 1, 1, "write sortedset fast", "sorted-set", "1.2.0",
+                "Removes members from a sorted set.", ZSetCommands::zrem));
+        table.register(CommandSpec.of("zcard", 2, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "1.2.0",
+                "Returns the number of members of a sorted set.", ZSetCommands::zcard));
+        table.register(CommandSpec.of("zscore", 3, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "1.2.0",
+                "Returns the score of a member of a sorted set.", ZSetCommands::zscore));
+        table.register(CommandSpec.of("zmscore", -3, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "6.2.0",
+                "Returns the scores of several members of a sorted set.", ZSetCommands::zmscore));
+        table.register(CommandSpec.of("zrank", 3, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "2.0.0",
+                "Returns the rank of a member, lowest score first.", ZSetCommands::zrank));
+        table.register(CommandSpec.of("zrevrank", 3, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "2.0.0",
+                "Returns the rank of a member, highest score first.", ZSetCommands::zrevrank));
+        table.register(CommandSpec.of("zcount", 4, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "2.0.0",
+                "Counts the members whose score is in an interval.", ZSetCommands::zcount));
+        table.register(CommandSpec.of("zlexcount", 4, "readonly fast", 1, 1, 1, "read sortedset fast", "sorted-set", "2.8.9",
+                "Counts the members in a lexicographic interval.", ZSetCommands::zlexcount));
+        table.register(CommandSpec.of("zrange", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "1.2.0",
+                "Returns members by rank, score or lexicographic interval, either direction.", ZSetCommands::zrange));
+        table.register(CommandSpec.of("zrangestore", -5, "write denyoom", 1, 2, 1, "write sortedset slow", "sorted-set", "6.2.0",
+                "Stores the members a ZRANGE selects as a new sorted set.", ZSetCommands::zrangestore));
+        table.register(CommandSpec.of("zrevrange", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "1.2.0",
+                "Returns members by rank, highest score first.", ZSetCommands::zrevrange));
+        table.register(CommandSpec.of("zrangebyscore", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "1.0.5",
+                "Returns members whose score is in an interval, lowest first.", ZSetCommands::zrangebyscore));
+        table.register(CommandSpec.of("zrevrangebyscore", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "2.2.0",
+                "Returns members whose score is in an interval, highest first.", ZSetCommands::zrevrangebyscore));
+        table.register(CommandSpec.of("zrangebylex", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "2.8.9",
+                "Returns members in a lexicographic interval.", ZSetCommands::zrangebylex));
+        table.register(CommandSpec.of("zrevrangebylex", -4, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "2.8.9",
+                "Returns members in a lexicographic interval, in reverse order.", ZSetCommands::zrevrangebylex));
+        table.register(CommandSpec.of("zremrangebyrank", 4, "write", 1, 1, 1, "write sortedset slow", "sorted-set", "2.0.0",
+                "Removes the members in a rank interval.", ZSetCommands::zremrangebyrank));
+        table.register(CommandSpec.of("zremrangebyscore", 4, "write", 1, 1, 1, "write sortedset slow", "sorted-set", "1.2.0",
+                "Removes the members whose score is in an interval.", ZSetCommands::zremrangebyscore));
+        table.register(CommandSpec.of("zremrangebylex", 4, "write", 1, 1, 1, "write sortedset slow", "sorted-set", "2.8.9",
+                "Removes the members in a lexicographic interval.", ZSetCommands::zremrangebylex));
+        table.register(CommandSpec.of("zpopmin", -2, "write fast", 1, 1, 1, "write sortedset fast", "sorted-set", "5.0.0",
+                "Removes and returns the members with the lowest scores.", ZSetCommands::zpopmin));
+        table.register(CommandSpec.of("zpopmax", -2, "write fast", 1, 1, 1, "write sortedset fast", "sorted-set", "5.0.0",
+                "Removes and returns the members with the highest scores.", ZSetCommands::zpopmax));
+        table.register(CommandSpec.of("zmpop", -4, "write movablekeys", 0, 0, 0, "write sortedset slow", "sorted-set", "7.0.0",
+                "Pops members from the first non-empty sorted set among several keys.", ZSetCommands::zmpop));
+        table.register(CommandSpec.of("zrandmember", -2, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "6.2.0",
+                "Returns members chosen at random.", ZSetCommands::zrandmember));
+        table.register(CommandSpec.of("zunion", -3, "readonly movablekeys", 0, 0, 0, "read sortedset slow", "sorted-set", "6.2.0",
+                "Returns the union of sorted sets.", ZSetCommands::zunion));
+        table.register(CommandSpec.of("zinter", -3, "readonly movablekeys", 0, 0, 0, "read sortedset slow", "sorted-set", "6.2.0",
+                "Returns the intersection of sorted sets.", ZSetCommands::zinter));
+        table.register(CommandSpec.of("zdiff", -3, "readonly movablekeys", 0, 0, 0, "read sortedset slow", "sorted-set", "6.2.0",
+                "Returns the members of the first sorted set absent from the others.", ZSetCommands::zdiff));
+        table.register(CommandSpec.of("zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, "write sortedset slow", "sorted-set", "2.0.0",
+                "Stores the union of sorted sets.", ZSetCommands::zunionstore));
+        table.register(CommandSpec.of("zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, "write sortedset slow", "sorted-set", "2.0.0",
+                "Stores the intersection of sorted sets.", ZSetCommands::zinterstore));
+        table.register(CommandSpec.of("zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, "write sortedset slow", "sorted-set", "6.2.0",
+                "Stores the difference of sorted sets.", ZSetCommands::zdiffstore));
+        table.register(CommandSpec.of("zintercard", -3, "readonly movablekeys", 0, 0, 0, "read sortedset slow", "sorted-set", "7.0.0",
+                "Counts the members of the intersection of sorted sets.", ZSetCommands::zintercard));
+        table.register(CommandSpec.of("zscan", -3, "readonly", 1, 1, 1, "read sortedset slow", "sorted-set", "2.8.0",
+                "Iterates over the members and scores of a sorted set with a cursor.", ZSetCommands::zscan));
     }
 }

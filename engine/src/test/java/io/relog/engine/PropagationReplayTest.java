@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.relog.engine.keyspace.Database;
 import io.relog.engine.types.HashValue;
 import io.relog.engine.types.SetValue;
+import io.relog.engine.types.CollectionValue;
+import io.relog.engine.types.CountedTree;
+import io.relog.engine.types.ListValue;
+import io.relog.engine.types.Scores;
+import io.relog.engine.types.ZSetValue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,26 +119,29 @@ class PropagationReplayTest {
             assertThat(dump(prefix.db(d))).as("db %d frozen at command %d", d, freezeAt)
                     .isEqualTo(dump(frozen[d]));
         }
-        // From the frozen view's point: the rest of the stream replayed on a mutable copy of the
-        // view gives the master's final keyspace, and leaves the view itself unchanged.
-        Map<String, String> frozenBefore = dump(frozen[0]);
-        Engine resumed = resume(m, frozen, frozenStreamLength);
+        // From the frozen view's point: a mutable copy of the view, fed the rest of the stream,
+        // reaches the master's final keyspace (values shared with the view are copied on write).
+        Engine resumed = replayFrom(m, frozen, frozenStreamLength);
         for (int d = 0; d < DATABASES; d++) {
             assertThat(dump(resumed.db(d))).as("db %d resumed from the view at command %d", d, freezeAt)
                     .isEqualTo(dump(m.engine.db(d)));
+            assertThat(dump(frozen[d])).as("db %d view unchanged by the resumed replay", d)
+                    .isEqualTo(dump(prefix.db(d)));
         }
-        assertThat(dump(frozen[0])).as("frozen view after the resumed replay").isEqualTo(frozenBefore);
         // The workload must have exercised what it claims to: expiry, rewrites and several dbs.
         List<String> names = new ArrayList<>();
         for (byte[][] argv : m.stream) {
             names.add(new String(argv[0], StandardCharsets.US_ASCII).toUpperCase());
         }
         assertThat(names).contains("DEL", "PEXPIREAT", "SET", "SELECT", "SWAPDB", "MOVE", "FLUSHDB", "COPY",
-                "HSET", "HDEL", "HINCRBY", "SADD", "SREM", "SMOVE", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE");
+                "HSET", "HDEL", "HINCRBY", "SADD", "SREM", "SMOVE", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE",
+                "LPUSH", "RPUSH", "LPOP", "RPOP", "LSET", "LTRIM", "LINSERT", "LREM", "LMOVE", "RPOPLPUSH",
+                "ZADD", "ZINCRBY", "ZREM", "ZPOPMIN", "ZPOPMAX", "ZRANGESTORE", "ZUNIONSTORE", "ZINTERSTORE",
+                "ZDIFFSTORE", "ZREMRANGEBYSCORE");
         assertThat(names).doesNotContain("SPOP", "HINCRBYFLOAT", "SRANDMEMBER", "HRANDFIELD");
-        // Both encodings of both types occurred.
-        assertThat(m.encodings).contains("listpack", "intset", "hashtable");
+        // Both encodings of hashes and sets occurred.
         assertThat(m.encodingsByType).contains("hash:listpack", "hash:hashtable", "set:intset", "set:hashtable");
+        assertThat(m.stream.stream().anyMatch(a -> new String(a[0]).equals("ZADD") && a.length > 200)).isTrue();
         assertThat(m.stream.stream().anyMatch(a -> a.length == 5 && new String(a[3]).equals("PXAT"))).isTrue();
         assertThat(m.engine.expiredKeys()).isPositive();
     }
@@ -158,23 +166,19 @@ class PropagationReplayTest {
         return e;
     }
 
-    /**
-     * A fresh engine whose databases start as mutable copies of {@code frozen}, fed the stream
-     * from {@code from} on (in the database the stream had selected at that point).
-     */
-    private static Engine resume(Master m, Database[] frozen, int from) {
+    /** A fresh engine holding mutable copies of {@code views}, fed the stream from entry {@code from} on. */
+    private static Engine replayFrom(Master m, Database[] views, int from) {
         long[] clock = {TestEngine.START};
         Engine e = new Engine(DATABASES, () -> clock[0], argv -> { });
         EngineCommands.registerAll(e.commands());
         for (int d = 0; d < DATABASES; d++) {
-            e.db(d).swapWith(frozen[d].mutableCopy());
+            e.db(d).swapWith(views[d].mutableCopy());
         }
         Session s = new Session(3);
-        for (int i = from - 1; i >= 0; i--) {
+        for (int i = 0; i < from; i++) { // the database the stream had selected at the view's point
             byte[][] argv = m.stream.get(i);
             if (new String(argv[0], StandardCharsets.US_ASCII).equalsIgnoreCase("select")) {
                 s.select(Integer.parseInt(new String(argv[1], StandardCharsets.US_ASCII)));
-                break;
             }
         }
         RecordingReply reply = new RecordingReply();
@@ -199,12 +203,12 @@ class PropagationReplayTest {
     private static Map<String, String> dump(Database db) {
         Map<String, String> out = new TreeMap<>();
         db.keys().forEach((k, v) -> out.put(new String(k, StandardCharsets.ISO_8859_1),
-                show(v) + " @" + db.expireAt(k)));
+                describe(v) + " @" + db.expireAt(k)));
         return out;
     }
 
-    /** A value's contents in a canonical order, with the encoding of a collection. */
-    private static String show(Object v) {
+    /** A value's type, encoding and contents in order, as text. */
+    static String describe(Object v) {
         if (v instanceof byte[] b) {
             return new String(b, StandardCharsets.ISO_8859_1);
         }
@@ -212,14 +216,31 @@ class PropagationReplayTest {
             Map<String, String> fields = new TreeMap<>();
             h.forEach((f, x) -> fields.put(new String(f, StandardCharsets.ISO_8859_1),
                     new String(x, StandardCharsets.ISO_8859_1)));
-            return "hash/" + h.encoding() + fields;
+            return "hash:" + h.encoding() + fields;
         }
         if (v instanceof SetValue set) {
             java.util.TreeSet<String> members = new java.util.TreeSet<>();
             set.forEachMember(x -> members.add(new String(x, StandardCharsets.ISO_8859_1)));
-            return "set/" + set.encoding() + members;
+            return "set:" + set.encoding() + members;
         }
-        throw new AssertionError("unexpected value type " + v.getClass());
+        if (v instanceof ListValue l) {
+            StringBuilder sb = new StringBuilder("list:").append(l.encoding()).append('[');
+            for (CountedTree.Cursor c = l.items().cursor(0); c.hasNext(); ) {
+                sb.append(new String((byte[]) c.next(), StandardCharsets.ISO_8859_1)).append(',');
+            }
+            return sb.append(']').toString();
+        }
+        if (v instanceof ZSetValue z) {
+            StringBuilder sb = new StringBuilder("zset:").append(z.encoding()).append('[');
+            for (CountedTree.Cursor c = z.order().cursor(0); c.hasNext(); ) {
+                ZSetValue.Entry e = (ZSetValue.Entry) c.next();
+                sb.append(new String(e.member(), StandardCharsets.ISO_8859_1)).append('=')
+                        .append(Scores.format(e.score())).append(',');
+            }
+            return sb.append(']').toString();
+        }
+        CollectionValue c = (CollectionValue) v;
+        return c.typeName() + ":" + c.encoding() + ":" + c.size();
     }
 
     // ------------------------------------------------------------------ workload
@@ -267,8 +288,87 @@ class PropagationReplayTest {
         return out;
     }
 
+    private static String element(Random r) {
+        return Character.toString('a' + r.nextInt(8));
+    }
+
+    private static String[] listCommand(Random r, String k) {
+        String side = r.nextBoolean() ? "LEFT" : "RIGHT";
+        switch (r.nextInt(20)) {
+            case 0, 1, 2: return new String[] {r.nextBoolean() ? "LPUSH" : "RPUSH", k, element(r), element(r), element(r)};
+            case 3: return new String[] {r.nextBoolean() ? "LPUSHX" : "RPUSHX", k, element(r)};
+            case 4: return r.nextBoolean() ? new String[] {"LPOP", k} : new String[] {"RPOP", k, Integer.toString(r.nextInt(4))};
+            case 5: return new String[] {"LINDEX", k, Integer.toString(r.nextInt(10) - 5)};
+            case 6: return new String[] {"LSET", k, Integer.toString(r.nextInt(6) - 3), element(r)};
+            case 7: return new String[] {"LRANGE", k, "0", "-1"};
+            case 8: return new String[] {"LTRIM", k, Integer.toString(r.nextInt(4)), Integer.toString(r.nextInt(10) - 3)};
+            case 9: return new String[] {"LINSERT", k, r.nextBoolean() ? "BEFORE" : "AFTER", element(r), element(r)};
+            case 10: return new String[] {"LREM", k, Integer.toString(r.nextInt(5) - 2), element(r)};
+            case 11: return new String[] {"LPOS", k, element(r), "COUNT", "0"};
+            case 12, 13: return new String[] {"LMOVE", k, "l" + r.nextInt(4), side, r.nextBoolean() ? "LEFT" : "RIGHT"};
+            case 14: return new String[] {"RPOPLPUSH", k, "l" + r.nextInt(4)};
+            case 15: return new String[] {"LMPOP", "2", k, "l" + r.nextInt(4), side, "COUNT", Integer.toString(1 + r.nextInt(3))};
+            case 16: return new String[] {"LLEN", k};
+            default: return new String[] {"RPUSH", k, element(r), element(r), element(r), element(r), element(r), element(r)};
+        }
+    }
+
+    private static String score(Random r) {
+        return switch (r.nextInt(5)) {
+            case 0 -> Integer.toString(r.nextInt(10) - 3);
+            case 1 -> r.nextInt(10) + "." + r.nextInt(100);
+            case 2 -> r.nextBoolean() ? "+inf" : "-inf";
+            default -> Integer.toString(r.nextInt(4));
+        };
+    }
+
+    private static String zkey(Random r) {
+        return "z" + r.nextInt(4);
+    }
+
+    private static String[] zsetCommand(Random r, String k) {
+        String lo = r.nextBoolean() ? "(" + r.nextInt(5) : score(r);
+        String hi = r.nextBoolean() ? "+inf" : Integer.toString(r.nextInt(8));
+        switch (r.nextInt(24)) {
+            case 0, 1, 2, 3: {
+                String[] c = {"ZADD", k};
+                if (r.nextInt(4) == 0) {
+                    c = cat(c, new String[] {"NX", "XX", "GT", "LT", "CH"}[r.nextInt(5)]);
+                }
+                int n = 1 + r.nextInt(r.nextInt(10) == 0 ? 150 : 4);
+                for (int i = 0; i < n; i++) {
+                    c = cat(c, score(r), element(r) + (n > 100 ? Integer.toString(i) : ""));
+                }
+                return c;
+            }
+            case 4: return new String[] {"ZADD", k, "INCR", score(r), element(r)};
+            case 5: return new String[] {"ZINCRBY", k, score(r), element(r)};
+            case 6: return new String[] {"ZREM", k, element(r), element(r)};
+            case 7: return new String[] {"ZREMRANGEBYRANK", k, Integer.toString(r.nextInt(3)), Integer.toString(r.nextInt(4) - 2)};
+            case 8: return new String[] {"ZREMRANGEBYSCORE", k, lo, hi};
+            case 9: return new String[] {"ZREMRANGEBYLEX", k, "[" + element(r), r.nextBoolean() ? "+" : "(" + element(r)};
+            case 10: return new String[] {r.nextBoolean() ? "ZPOPMIN" : "ZPOPMAX", k, Integer.toString(r.nextInt(3))};
+            case 11: return new String[] {"ZMPOP", "2", k, zkey(r), r.nextBoolean() ? "MIN" : "MAX", "COUNT", Integer.toString(1 + r.nextInt(3))};
+            case 12: return new String[] {"ZRANGESTORE", zkey(r), k, lo, hi, "BYSCORE"};
+            case 13: return new String[] {"ZUNIONSTORE", zkey(r), "2", k, zkey(r), "WEIGHTS", score(r).replace("(", ""), "2"};
+            case 14: return new String[] {"ZINTERSTORE", zkey(r), "2", k, zkey(r), "AGGREGATE", r.nextBoolean() ? "MIN" : "MAX"};
+            case 15: return new String[] {"ZDIFFSTORE", zkey(r), "2", k, zkey(r)};
+            case 16: return new String[] {"ZRANDMEMBER", k, Integer.toString(r.nextInt(7) - 3)};
+            case 17: return new String[] {"ZRANGE", k, "0", "-1", "WITHSCORES"};
+            case 18: return new String[] {"ZSCAN", k, "0"};
+            case 19: return new String[] {"ZCOUNT", k, lo, hi};
+            default: return new String[] {"ZSCORE", k, element(r)};
+        }
+    }
+
     private static String[] randomCommand(Random r, long now) {
         String k = key(r);
+        if (r.nextInt(4) == 0) {
+            return zsetCommand(r, r.nextInt(5) == 0 ? k : zkey(r));
+        }
+        if (r.nextInt(3) == 0) {
+            return listCommand(r, r.nextInt(4) == 0 ? k : "l" + r.nextInt(4));
+        }
         int command = r.nextInt(100);
         if (command >= 48) {
             return collectionCommand(r, command - 48);

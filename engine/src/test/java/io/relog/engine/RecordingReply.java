@@ -109,7 +109,7 @@ public final class RecordingReply implements Reply {
 
     @Override
     public void doubleValue(double v) {
-        String s = Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : Double.toString(v);
+        String s = io.relog.engine.types.Scores.format(v); // Redis 7.0: %.17g, inf, -inf
         if (protocol == 3) {
             out.append(',').append(s).append("\r\n");
         } else {

@@ -20,13 +20,20 @@ public final class TestEngine {
     public final List<byte[][]> stream = new ArrayList<>();
     public final Engine engine;
     public final Session session = new Session(1);
-    private final RecordingReply reply = new RecordingReply();
+    private final RecordingReply reply;
 
     public TestEngine() {
         this(16);
     }
 
     public TestEngine(int databases) {
+        this(databases, 2);
+    }
+
+    /** An engine whose session speaks RESP {@code protocol} (2 or 3). */
+    public TestEngine(int databases, int protocol) {
+        reply = new RecordingReply(protocol);
+        session.protocol(protocol);
         engine = new Engine(databases, () -> now, stream::add);
         EngineCommands.registerAll(engine.commands());
     }
