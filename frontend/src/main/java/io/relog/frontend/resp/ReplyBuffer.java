@@ -230,7 +230,7 @@ public final class ReplyBuffer implements Reply {
 
     @Override
     public void doubleValue(double v) {
-        String s = DoubleFormat.format(v);
+        String s = io.relog.engine.types.Scores.format(v);
         if (protocol == 3) {
             ByteBuf b = out();
             b.writeByte(',');

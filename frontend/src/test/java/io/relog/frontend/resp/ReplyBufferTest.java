@@ -119,6 +119,6 @@ class ReplyBufferTest {
         "0.5, 0.5",
     })
     void doublesFormatLikePercent17g(String in, String expected) {
-        assertThat(DoubleFormat.format(Double.parseDouble(in))).isEqualTo(expected);
+        assertThat(io.relog.engine.types.Scores.format(Double.parseDouble(in))).isEqualTo(expected);
     }
 }
