@@ -236,6 +236,8 @@ public final class EngineCommands {
                 "Stores the difference of sets in a key.", SetCommands::sdiffstore));
         table.register(CommandSpec.of("sscan", -3, "readonly", 1, 1, 1, "read set slow", "set", "2.8.0",
                 "Iterates over the members of a set with a cursor.", SetCommands::sscan));
+    }
+
     static void registerLists(CommandTable table) {
         table.register(CommandSpec.of("lpush", -3, "write denyoom fast", 1, 1, 1, "write list fast", "list", "1.0.0",
                 "Inserts elements at the head of a list, creating it if needed.", ListCommands::lpush));
