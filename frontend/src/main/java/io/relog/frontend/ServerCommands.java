@@ -486,6 +486,13 @@ final class ServerCommands {
     static void applyToEngine(Engine e, ServerConfig config) {
         e.setProtoMaxBulkLen(config.protoMaxBulkLen());
         e.setMaxmemoryPolicy(config.maxmemoryPolicy());
+        e.setEncodingLimits(intOf(config, "hash-max-listpack-entries"), intOf(config, "hash-max-listpack-value"),
+                intOf(config, "set-max-intset-entries"));
+        e.setZsetEncodingLimits(intOf(config, "zset-max-listpack-entries"), intOf(config, "zset-max-listpack-value"));
+    }
+
+    private static int intOf(ServerConfig config, String name) {
+        return (int) Math.min(Integer.MAX_VALUE, Long.parseLong(config.get(name)));
     }
 
     private static String setFailed(String name, String reason) {

@@ -40,8 +40,20 @@ public final class ServerConfig {
     /** Every known directive, in the order {@code CONFIG GET *} lists them. */
     private static final Map<String, Directive> DIRECTIVES = new LinkedHashMap<>();
 
+    /** Old names Redis 7.0 still accepts, mapped to the current ones ({@code hash-max-ziplist-entries}, ...). */
+    private static final Map<String, String> ALIASES = new LinkedHashMap<>();
+
     private static void add(Directive d) {
         DIRECTIVES.put(d.name(), d);
+    }
+
+    private static void alias(String old, String current) {
+        ALIASES.put(old, current);
+    }
+
+    /** The current name of a directive given by its current or old (alias) lower-case name. */
+    private static String canonical(String lowerName) {
+        return ALIASES.getOrDefault(lowerName, lowerName);
     }
 
     static {
@@ -72,6 +84,16 @@ public final class ServerConfig {
         }));
         add(Directive.string("pidfile", "", false));
         add(Directive.bool("protected-mode", "yes", true));
+        // Encodings of small collections (Redis 7.0's names and defaults; the ziplist names are aliases).
+        add(Directive.integer("hash-max-listpack-entries", 512, 0, Integer.MAX_VALUE, true));
+        add(Directive.integer("hash-max-listpack-value", 64, 0, Integer.MAX_VALUE, true));
+        add(Directive.integer("set-max-intset-entries", 512, 0, Integer.MAX_VALUE, true));
+        add(Directive.integer("zset-max-listpack-entries", 128, 0, Integer.MAX_VALUE, true));
+        add(Directive.integer("zset-max-listpack-value", 64, 0, Integer.MAX_VALUE, true));
+        alias("hash-max-ziplist-entries", "hash-max-listpack-entries");
+        alias("hash-max-ziplist-value", "hash-max-listpack-value");
+        alias("zset-max-ziplist-entries", "zset-max-listpack-entries");
+        alias("zset-max-ziplist-value", "zset-max-listpack-value");
         add(Directive.integer("io-threads", 1, 1, 128, false));
         add(Directive.oneOf("engine-thread", "auto", false, "auto", "shared", "dedicated"));
         add(Directive.bool("io-threads-do-reads", "no", false));
@@ -206,12 +228,12 @@ public final class ServerConfig {
                 throw new ConfigException("the command line arguments", directive + 1, a,
                         "Bad directive or wrong number of arguments: expected --<directive> <value>");
             }
-            String name = a.substring(2).toLowerCase(Locale.ROOT);
+            String name = canonical(a.substring(2).toLowerCase(Locale.ROOT));
             List<String> vals = new ArrayList<>();
             i++;
             // A value may itself start with "--" only as the first value (redis-server's rule).
             while (i < args.length && !(args[i].startsWith("--") && !vals.isEmpty())) {
-                if (args[i].startsWith("--") && vals.isEmpty() && DIRECTIVES.containsKey(args[i].substring(2).toLowerCase(Locale.ROOT))) {
+                if (args[i].startsWith("--") && vals.isEmpty() && isDirective(args[i].substring(2).toLowerCase(Locale.ROOT))) {
                     break;
                 }
                 vals.add(args[i]);
@@ -233,7 +255,8 @@ public final class ServerConfig {
     }
 
     /** Applies one directive line; returns the reason it is refused, or null. */
-    private String apply(String name, List<String> args, Set<String> seenMultiArg) {
+    private String apply(String givenName, List<String> args, Set<String> seenMultiArg) {
+        String name = canonical(givenName);
         Directive d = DIRECTIVES.get(name);
         if (d == null || args.isEmpty() || (!d.multiArg() && args.size() != 1)) {
             return "Bad directive or wrong number of arguments";
@@ -299,12 +322,12 @@ public final class ServerConfig {
 
     /** Whether {@code name} (lower-case) is a known directive. */
     public static boolean isDirective(String name) {
-        return DIRECTIVES.containsKey(name);
+        return DIRECTIVES.containsKey(canonical(name));
     }
 
     /** The directive named {@code name} (lower-case), or null. */
     public static Directive directive(String name) {
-        return DIRECTIVES.get(name);
+        return DIRECTIVES.get(canonical(name));
     }
 
     /** Every directive name, in listing order. */
@@ -314,7 +337,7 @@ public final class ServerConfig {
 
     /** The canonical value of {@code name} (case-insensitive), or {@code null} if unknown. */
     public String get(String name) {
-        return values.get(name.toLowerCase(Locale.ROOT));
+        return values.get(canonical(name.toLowerCase(Locale.ROOT)));
     }
 
     /** A snapshot of every directive and value, in listing order. */
@@ -322,6 +345,9 @@ public final class ServerConfig {
         Map<String, String> m = new LinkedHashMap<>();
         for (String n : DIRECTIVES.keySet()) {
             m.put(n, values.get(n));
+        }
+        for (Map.Entry<String, String> a : ALIASES.entrySet()) {
+            m.put(a.getKey(), values.get(a.getValue())); // Redis 7.0 lists the old names too
         }
         return Collections.unmodifiableMap(m);
     }
@@ -335,7 +361,7 @@ public final class ServerConfig {
      *         ({@code can't set immutable config}), or an invalid value
      */
     public void set(String name, String value) {
-        String n = name.toLowerCase(Locale.ROOT);
+        String n = canonical(name.toLowerCase(Locale.ROOT));
         Directive d = DIRECTIVES.get(n);
         if (d == null) {
             throw new IllegalArgumentException("Unknown option or number of arguments for CONFIG SET - '" + name + "'");

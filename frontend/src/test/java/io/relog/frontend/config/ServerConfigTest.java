@@ -28,6 +28,16 @@ class ServerConfigTest {
     }
 
     @Test
+    void oldZiplistNamesAreAliases() {
+        ServerConfig c = ServerConfig.fromArgs("--hash-max-ziplist-entries", "7");
+        assertThat(c.get("hash-max-listpack-entries")).isEqualTo("7");
+        assertThat(c.get("hash-max-ziplist-entries")).isEqualTo("7");
+        c.set("zset-max-ziplist-value", "9");
+        assertThat(c.get("zset-max-listpack-value")).isEqualTo("9");
+        assertThat(c.all()).containsEntry("zset-max-ziplist-value", "9").containsEntry("set-max-intset-entries", "512");
+    }
+
+    @Test
     void fileThenArguments() throws Exception {
         Path f = tmp.resolve("relog.conf");
         Files.writeString(f, """
