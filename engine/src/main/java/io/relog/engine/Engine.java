@@ -5,6 +5,8 @@ import io.relog.engine.command.CommandSpec;
 import io.relog.engine.command.CommandTable;
 import io.relog.engine.command.Reply;
 import io.relog.engine.keyspace.Database;
+import io.relog.engine.propagation.KeyspaceObserver;
+import io.relog.engine.propagation.ModifiedKeys;
 import io.relog.engine.propagation.Propagation;
 import io.relog.engine.propagation.Propagator;
 import java.nio.charset.StandardCharsets;
@@ -423,6 +425,17 @@ public final class Engine {
      */
     public void propagate(int db, byte[][] argv) {
         propagator.write(db, argv);
+        for (KeyspaceObserver o : observers) {
+            ModifiedKeys.report(db, argv, dbs.length, o);
+        }
+    }
+
+    private KeyspaceObserver[] observers = new KeyspaceObserver[0];
+
+    /** Adds an observer of changed keys (WATCH, blocking pops). Engine thread, or before it starts. */
+    public void addObserver(KeyspaceObserver observer) {
+        observers = java.util.Arrays.copyOf(observers, observers.length + 1);
+        observers[observers.length - 1] = observer;
     }
 
     /** Adds to the changes-since-last-save counter ({@code rdb_changes_since_last_save}). */
