@@ -105,6 +105,16 @@ abstract class AbstractServerIT {
         return reply;
     }
 
+    /** An array reply of strings as {@code List<String>}. */
+    @SuppressWarnings("unchecked")
+    static List<String> strings(Object arrayReply) {
+        assertThat(arrayReply).isInstanceOf(List.class);
+        for (Object element : (List<?>) arrayReply) {
+            assertThat(element).isInstanceOf(String.class);
+        }
+        return (List<String>) arrayReply;
+    }
+
     /** Skips a test of Relog-only behaviour (e.g. a field real Redis 7.0 does not have) against Redis. */
     static void assumeRelog(String why) {
         Assumptions.assumeTrue(Target.current() == Target.RELOG, "Relog-specific: " + why);
