@@ -31,6 +31,10 @@ class AuthIT {
             assertThat(error(jedis, "PING")).isEqualTo(NOAUTH);
             assertThat(error(jedis, "GET", "k")).isEqualTo(NOAUTH);
             assertThat(error(jedis, "CLIENT", "ID")).isEqualTo(NOAUTH);
+            assertThat(error(jedis, "nosuchcommand")).as("unknown commands are reported before NOAUTH")
+                    .isEqualTo("ERR unknown command 'nosuchcommand', with args beginning with: ");
+            assertThat(error(jedis, "GET")).as("arity is checked before NOAUTH")
+                    .isEqualTo("ERR wrong number of arguments for 'get' command");
             assertThat(error(jedis, "HELLO", "3")).isEqualTo("NOAUTH HELLO must be called with the client already"
                     + " authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate"
                     + " the client and select the RESP protocol version at the same time");
