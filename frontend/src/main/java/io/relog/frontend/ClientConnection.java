@@ -1,0 +1,114 @@
+package io.relog.frontend;
+
+import io.netty.channel.Channel;
+import io.relog.engine.Session;
+import io.relog.frontend.config.ServerConfig;
+import io.relog.frontend.resp.ReplyBuffer;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One client connection: the engine's {@link Session} plus what the front end tracks about it.
+ *
+ * <p>Threads: fields are engine-thread state unless marked otherwise. {@link #authenticated} is
+ * volatile because the request decoder (IO thread) reads it to apply the unauthenticated limits.
+ */
+public final class ClientConnection extends Session {
+
+    /** How replies are delivered, as {@code CLIENT REPLY} sets it. */
+    public enum ReplyMode { ON, OFF, SKIP }
+
+    private final Channel channel;
+    private final ServerConfig config;
+    private final ReplyBuffer reply;
+    private final long createdAtMs;
+    private final String addr;
+    private final String laddr;
+
+    private volatile boolean authenticated;
+    /** Commands handed to the engine and not yet executed; IO thread increments, engine decrements. */
+    final AtomicInteger pendingCommands = new AtomicInteger();
+
+    // Engine-thread state.
+    String name = "";
+    String libName = "";
+    String libVer = "";
+    long lastInteractionMs;
+    String lastCommand = "NULL";
+    boolean replyOff;
+    boolean skipNext;
+    boolean noEvict;
+    boolean noTouch;
+    boolean closeAfterReply;
+    boolean closed;
+    boolean touched;
+
+    ClientConnection(long id, Channel channel, ServerConfig config, long nowMs) {
+        super(id);
+        this.channel = channel;
+        this.config = config;
+        this.reply = new ReplyBuffer(channel.alloc());
+        this.createdAtMs = nowMs;
+        this.lastInteractionMs = nowMs;
+        this.addr = format(channel.remoteAddress());
+        this.laddr = format(channel.localAddress());
+    }
+
+    private static String format(SocketAddress a) {
+        if (a instanceof InetSocketAddress in) {
+            String host = in.getAddress() != null ? in.getAddress().getHostAddress() : in.getHostString();
+            return host + ":" + in.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** The reply sink of this connection (engine thread). */
+    public ReplyBuffer reply() {
+        return reply;
+    }
+
+    /** Whether the client must still authenticate before most commands. Any thread. */
+    public boolean authRequired() {
+        return !authenticated && !config.requirepass().isEmpty();
+    }
+
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    public void authenticated(boolean v) {
+        authenticated = v;
+    }
+
+    /** {@code ip:port} of the client. */
+    public String addr() {
+        return addr;
+    }
+
+    /** {@code ip:port} of the server side of the connection. */
+    public String laddr() {
+        return laddr;
+    }
+
+    public long createdAtMs() {
+        return createdAtMs;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Asks that the connection be closed once the replies written so far are sent (QUIT, protocol error). */
+    public void closeAfterReply() {
+        closeAfterReply = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+}

@@ -1,0 +1,108 @@
+package io.relog.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.relog.frontend.resp.ProtocolError;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects a channel to the engine: collects the requests the decoder framed during one read and
+ * hands them to the engine thread as one batch on {@code channelReadComplete}; registers and
+ * unregisters the connection; pauses reading while the engine is far behind this client or the
+ * client does not read its replies. Runs on the channel's event loop.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+    private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ServerState state;
+    private final ClientConnection conn;
+    private List<Object> pending = new ArrayList<>();
+    private boolean stopped;
+
+    ConnectionHandler(ServerState state, ClientConnection conn) {
+        this.state = state;
+        this.conn = conn;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        state.totalConnections.incrementAndGet();
+        if (state.connectedCount.incrementAndGet() > state.config().maxclients()) {
+            state.rejectedConnections.incrementAndGet();
+            stopped = true;
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(MAX_CLIENTS)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        state.loop.execute(() -> state.clients.put(conn.id(), conn));
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (stopped) {
+            return;
+        }
+        pending.add(msg);
+        if (msg instanceof ProtocolError) {
+            stopped = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!pending.isEmpty()) {
+            List<Object> batch = pending;
+            pending = new ArrayList<>(Math.min(batch.size(), 1024));
+            state.loop.submit(conn, batch);
+            if (conn.pendingCommands.get() >= ServerState.MAX_PENDING_COMMANDS) {
+                ctx.channel().config().setAutoRead(false);
+            }
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        updateAutoRead(conn);
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /** Reads while the client takes its replies and the engine keeps up. Event loop of the channel. */
+    static void updateAutoRead(ClientConnection c) {
+        boolean read = c.channel().isWritable() && c.pendingCommands.get() < ServerState.MAX_PENDING_COMMANDS;
+        c.channel().config().setAutoRead(read);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        state.connectedCount.decrementAndGet();
+        pending.clear();
+        state.loop.execute(() -> {
+            conn.closed = true;
+            conn.reply().release();
+            state.clients.remove(conn.id());
+        });
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("Client {} connection error: {}", conn.addr(), cause.getMessage());
+        } else {
+            log.warn("Client {} closed after an unexpected error", conn.addr(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,263 @@
+package io.relog.frontend;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.internal.PlatformDependent;
+import io.relog.engine.Engine;
+import io.relog.engine.command.CommandSpec;
+import io.relog.engine.command.CommandFlag;
+import io.relog.engine.command.Errors;
+import io.relog.frontend.resp.ProtocolError;
+import io.relog.frontend.resp.ReplyBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine thread: the one thread that executes commands.
+ *
+ * <p><b>Why one thread, fed in batches.</b> Log order must be execution order, so exactly one
+ * thread mutates the engine (the single-writer principle); IO threads only frame requests. To keep
+ * the hand-off off the per-command cost, an IO thread enqueues all commands one read of one
+ * connection produced as a single {@link Batch} (a pipeline of 10,000 PINGs is one enqueue). The
+ * queue is a lock-free multi-producer single-consumer queue; the engine thread parks when it is
+ * empty and producers unpark it only when it is parked.
+ *
+ * <p><b>One iteration</b>: drain everything pending, executing each connection's commands in
+ * order into that connection's {@link ReplyBuffer}; run the {@link IterationHook after-iteration
+ * hooks} (where the command log will seal its batch and, under {@code appendfsync always}, wait
+ * for the fsync); only then hand each touched connection's replies to its channel with one
+ * {@code writeAndFlush}. A reply is therefore never visible before the writes that precede it
+ * are at the log. Then, every {@code 1000/hz} ms, the server cron (active expiry, idle clients).
+ *
+ * <p><b>Buffers</b>: a connection's reply buffer belongs to this thread until it is handed to
+ * the channel (Netty releases it after the write, or on failure); a closed connection's buffer is
+ * released here when the close is processed, so nothing leaks whatever the interleaving.
+ */
+public final class EngineLoop implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(EngineLoop.class);
+
+    /** Work that runs after every iteration's commands and before replies are released. Engine thread. */
+    @FunctionalInterface
+    public interface IterationHook {
+        void afterIteration();
+    }
+
+    /** The commands one read of one connection produced, in order ({@code byte[][]} or {@link ProtocolError}). */
+    record Batch(ClientConnection conn, List<Object> items) {
+    }
+
+    private final Engine engine;
+    private final ServerState state;
+    private final Queue<Object> queue = PlatformDependent.newMpscQueue();
+    private final List<ClientConnection> touched = new ArrayList<>();
+    private final List<IterationHook> hooks = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean sleeping;
+    private long nextCronNanos;
+
+    EngineLoop(Engine engine, ServerState state) {
+        this.engine = engine;
+        this.state = state;
+        this.thread = new Thread(this, "relog-engine");
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Adds a hook run after each iteration's commands, before replies are flushed. Call before start. */
+    public void addIterationHook(IterationHook hook) {
+        hooks.add(hook);
+    }
+
+    /** Whether the caller is the engine thread. */
+    public boolean inEngineThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Hands a batch of one connection's commands to the engine. Any thread. */
+    void submit(ClientConnection conn, List<Object> items) {
+        conn.pendingCommands.addAndGet(items.size());
+        enqueue(new Batch(conn, items));
+    }
+
+    /** Runs {@code task} on the engine thread, in order with the batches submitted before it. Any thread. */
+    public void execute(Runnable task) {
+        enqueue(task);
+    }
+
+    private void enqueue(Object o) {
+        queue.offer(o);
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Stops after the current iteration and waits for the thread to end. Any thread but the engine's. */
+    void stop() throws InterruptedException {
+        running = false;
+        LockSupport.unpark(thread);
+        if (Thread.currentThread() != thread) {
+            thread.join(10_000);
+        }
+    }
+
+    /** Asks the loop to stop after the current iteration, without waiting (engine thread: SHUTDOWN). */
+    void requestStop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        nextCronNanos = System.nanoTime();
+        try {
+            while (running) {
+                boolean worked = drain();
+                if (!touched.isEmpty()) {
+                    for (IterationHook h : hooks) {
+                        h.afterIteration();
+                    }
+                    flushTouched();
+                }
+                long now = System.nanoTime();
+                if (now - nextCronNanos >= 0) {
+                    cron();
+                    nextCronNanos = now + 1_000_000_000L / state.config().hz();
+                }
+                if (!worked && running) {
+                    sleeping = true;
+                    if (queue.isEmpty()) {
+                        LockSupport.parkNanos(this, Math.max(0, nextCronNanos - System.nanoTime()));
+                    }
+                    sleeping = false;
+                }
+            }
+        } catch (Throwable t) {
+            log.error("Engine thread failed", t);
+        } finally {
+            releaseAll();
+        }
+    }
+
+    private boolean drain() {
+        boolean worked = false;
+        Object o;
+        while ((o = queue.poll()) != null) {
+            worked = true;
+            if (o instanceof Batch b) {
+                runBatch(b);
+            } else {
+                try {
+                    ((Runnable) o).run();
+                } catch (RuntimeException e) {
+                    log.warn("Engine task failed", e);
+                }
+            }
+            if (!running) {
+                break;
+            }
+        }
+        return worked;
+    }
+
+    private void runBatch(Batch b) {
+        ClientConnection c = b.conn();
+        List<Object> items = b.items();
+        int done = 0;
+        try {
+            for (Object item : items) {
+                if (c.closed || c.closeAfterReply || !running) {
+                    break;
+                }
+                done++;
+                if (item instanceof ProtocolError pe) {
+                    c.reply().error(pe.message());
+                    c.closeAfterReply();
+                    break;
+                }
+                executeCommand(c, (byte[][]) item);
+            }
+        } finally {
+            int left = c.pendingCommands.addAndGet(-items.size());
+            state.resumeReadingIfDrained(c, left);
+        }
+        if (!c.touched && !c.closed) {
+            c.touched = true;
+            touched.add(c);
+        }
+    }
+
+    /** Executes one command for {@code c}: authentication, CLIENT REPLY, then the engine. */
+    void executeCommand(ClientConnection c, byte[][] argv) {
+        c.lastInteractionMs = engine.clock().millis();
+        ReplyBuffer reply = c.reply();
+        reply.protocol(c.protocol());
+        int mark = reply.size();
+        boolean wasOff = c.replyOff;
+        boolean skip = c.skipNext;
+        c.skipNext = false;
+        CommandSpec spec = engine.commands().lookup(argv[0]);
+        if (spec != null && c.authRequired() && !spec.is(CommandFlag.NO_AUTH) && spec.arityAccepts(argv.length)) {
+            reply.error(Errors.NOAUTH);
+            state.rejectedCalls++;
+        } else {
+            if (spec != null) {
+                c.lastCommand = spec.name();
+            }
+            engine.execute(c, argv, reply);
+        }
+        if (skip || (wasOff && c.replyOff)) {
+            reply.truncate(mark);
+        }
+    }
+
+    private void flushTouched() {
+        for (ClientConnection c : touched) {
+            c.touched = false;
+            ByteBuf out = c.reply().take();
+            if (c.closed) {
+                if (out != null) {
+                    out.release();
+                }
+                continue;
+            }
+            if (out != null) {
+                state.netOutputBytes += out.readableBytes();
+                if (c.closeAfterReply) {
+                    c.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                } else {
+                    c.channel().writeAndFlush(out, c.channel().voidPromise());
+                }
+            } else if (c.closeAfterReply) {
+                c.channel().close();
+            }
+        }
+        touched.clear();
+    }
+
+    private void cron() {
+        long period = 1_000_000_000L / state.config().hz();
+        engine.activeExpireCycle(period / 4);
+        state.closeIdleClients();
+    }
+
+    private void releaseAll() {
+        Object o;
+        while ((o = queue.poll()) != null) {
+            if (o instanceof Batch b) {
+                b.conn().pendingCommands.addAndGet(-b.items().size());
+            }
+        }
+        for (ClientConnection c : touched) {
+            c.touched = false;
+        }
+        touched.clear();
+        state.releaseAllClients();
+    }
+}

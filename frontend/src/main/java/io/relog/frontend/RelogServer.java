@@ -1,0 +1,209 @@
+package io.relog.frontend;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.relog.engine.Clock;
+import io.relog.engine.Engine;
+import io.relog.engine.propagation.Propagation;
+import io.relog.frontend.config.ServerConfig;
+import io.relog.frontend.resp.RequestDecoder;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Relog server: the listening sockets, the IO event loops, the engine thread.
+ *
+ * <p>{@link #start} returns once every address is accepting; {@link #close} stops accepting,
+ * closes the clients, stops the engine thread and releases the port. Thread-safe.
+ */
+public final class RelogServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RelogServer.class);
+
+    private final ServerConfig config;
+    private final Engine engine;
+    private final EngineLoop loop;
+    private final ServerState state;
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup ioGroup;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final int port;
+    private boolean closed;
+
+    private RelogServer(ServerConfig config) throws Exception {
+        this.config = config;
+        Files.createDirectories(config.dir());
+        this.engine = new Engine(config.databases(), Clock.SYSTEM, Propagation.DISCARD);
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        this.ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+        ServerState st = null;
+        try {
+            int bound = bind(channelType);
+            this.port = bound;
+            config.setEffective("port", Integer.toString(bound));
+            st = new ServerState(config, engine, bound);
+        } catch (Exception e) {
+            closeListeners();
+            bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        this.state = st;
+        this.loop = new EngineLoop(engine, state);
+        state.loop = loop;
+        state.shutdownAction = () -> {
+            Thread t = new Thread(this::close, "relog-shutdown");
+            t.start();
+        };
+        FrontendCommands.registerAll(engine.commands(), state);
+        registerEngineCommands(engine);
+        loop.start();
+        for (Channel ch : listeners) {
+            ch.config().setAutoRead(true);
+        }
+        log.info("Server initialized ({} transport, {} IO thread(s))", epoll ? "epoll" : "nio", config.ioThreads());
+        log.info("Ready to accept connections tcp");
+    }
+
+    /** Registers the engine's data commands (GET, SET, ...) once the engine provides them. */
+    private static void registerEngineCommands(Engine engine) {
+        // The engine's command groups land on branch `cmd`; until merged only frontend commands exist.
+    }
+
+    /**
+     * Binds every {@code bind} address on {@code port} ({@code 0}: a free port, the same for all
+     * addresses). An address written with a leading {@code -} is skipped if it cannot be bound.
+     * Returns the port bound. Listeners do not accept until the engine runs.
+     */
+    private int bind(Class<? extends ServerChannel> channelType) throws Exception {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, ioGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, config.tcpBacklog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive() > 0)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ClientConnection conn = new ClientConnection(state.nextClientId.getAndIncrement(), ch, config,
+                                System.currentTimeMillis());
+                        ch.pipeline().addLast("decoder", new RequestDecoder(config, conn::authRequired));
+                        ch.pipeline().addLast("connection", new ConnectionHandler(state, conn));
+                    }
+                });
+        int port = config.port();
+        for (String spec : config.bind()) {
+            boolean optional = spec.startsWith("-");
+            String host = optional ? spec.substring(1) : spec;
+            if (host.equals("*")) {
+                host = "0.0.0.0";
+            } else if (host.equals("::*")) {
+                host = "::";
+            }
+            try {
+                Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
+                listeners.add(ch);
+                if (port == 0) {
+                    port = ((InetSocketAddress) ch.localAddress()).getPort();
+                }
+            } catch (Exception e) {
+                if (optional) {
+                    log.debug("Skipping optional bind address {}: {}", host, e.getMessage());
+                    continue;
+                }
+                log.warn("Warning: Could not create server TCP listening socket {}:{}: {}", host, port, e.getMessage());
+                throw new java.io.IOException("Could not bind " + host + ":" + port + ": " + e.getMessage(), e);
+            }
+        }
+        if (listeners.isEmpty()) {
+            throw new java.io.IOException("Failed listening on port " + port + " (tcp): no bind address could be used");
+        }
+        return port;
+    }
+
+    /**
+     * Starts a server: creates {@code dir} if missing, binds, starts the engine thread, and returns
+     * once it accepts connections.
+     */
+    public static RelogServer start(ServerConfig config) throws Exception {
+        return new RelogServer(config);
+    }
+
+    /** The TCP port accepting connections (the actual one when {@code port 0} was asked). */
+    public int port() {
+        return port;
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The engine; touch it only on the engine thread (see {@link #engineLoop()}). */
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The engine thread, to run tasks there and add after-iteration hooks. */
+    public EngineLoop engineLoop() {
+        return loop;
+    }
+
+    /** Stops the server: listeners, clients, engine thread, event loops. Idempotent; any thread. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        log.info("User requested shutdown...");
+        closeListeners();
+        try {
+            loop.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        log.info("Relog is now ready to exit, bye bye...");
+        terminated.countDown();
+    }
+
+    private void closeListeners() {
+        for (Channel ch : listeners) {
+            ch.close().syncUninterruptibly();
+        }
+    }
+
+    /** Blocks until {@link #close} has finished (for {@code main}). */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+}

@@ -1,0 +1,96 @@
+package io.relog.frontend;
+
+import io.relog.engine.Engine;
+import io.relog.frontend.config.ServerConfig;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the connection and server commands see of the running server: configuration, engine,
+ * connected clients, counters for INFO, and how to shut down. Engine-thread state unless marked.
+ */
+final class ServerState {
+
+    private final ServerConfig config;
+    private final Engine engine;
+    final long startTimeMs = System.currentTimeMillis();
+    final long startNanos = System.nanoTime();
+    final String runId = randomHex(20);
+    final String replId = randomHex(20);
+    final int tcpPort;
+    EngineLoop loop;
+    Runnable shutdownAction = () -> { };
+
+    /** Connected clients by id, in connection order. Engine thread. */
+    final Map<Long, ClientConnection> clients = new LinkedHashMap<>();
+    /** Connected clients, counted on accept (IO threads) for maxclients. Any thread. */
+    final AtomicInteger connectedCount = new AtomicInteger();
+    final AtomicLong nextClientId = new AtomicLong(1);
+    final AtomicLong totalConnections = new AtomicLong();
+    final AtomicLong rejectedConnections = new AtomicLong();
+    final AtomicLong netInputBytes = new AtomicLong();
+    long netOutputBytes;
+    long rejectedCalls;
+
+    /** Pending commands per connection above which its reads pause until the engine catches up. */
+    static final int MAX_PENDING_COMMANDS = 64 * 1024;
+
+    ServerState(ServerConfig config, Engine engine, int tcpPort) {
+        this.config = config;
+        this.engine = engine;
+        this.tcpPort = tcpPort;
+    }
+
+    ServerConfig config() {
+        return config;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    /** Seconds since start. */
+    long uptimeSeconds() {
+        return (System.nanoTime() - startNanos) / 1_000_000_000L;
+    }
+
+    /** Called by the engine after a batch: lets a paused connection read again once drained. */
+    void resumeReadingIfDrained(ClientConnection c, int pending) {
+        if (pending < MAX_PENDING_COMMANDS / 2 && !c.channel().config().isAutoRead() && c.channel().isActive()) {
+            c.channel().eventLoop().execute(() -> ConnectionHandler.updateAutoRead(c));
+        }
+    }
+
+    /** Closes clients idle for longer than {@code timeout} seconds (0 = never). Engine thread. */
+    void closeIdleClients() {
+        int timeout = config.timeout();
+        if (timeout <= 0) {
+            return;
+        }
+        long now = engine.clock().millis();
+        for (ClientConnection c : clients.values()) {
+            if (now - c.lastInteractionMs > timeout * 1000L && c.pendingCommands.get() == 0) {
+                c.channel().close();
+            }
+        }
+    }
+
+    /** Frees every client's reply buffer; the engine thread calls this when it stops. */
+    void releaseAllClients() {
+        for (ClientConnection c : clients.values()) {
+            c.closed = true;
+            c.reply().release();
+        }
+        clients.clear();
+    }
+}

@@ -1,0 +1,419 @@
+package io.relog.frontend.config;
+
+import io.relog.frontend.resp.InlineArgs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The server configuration: every directive Relog knows, by its redis.conf name, with its current
+ * value in canonical form (what {@code CONFIG GET} reports).
+ *
+ * <p>Sources, later ones winning: defaults, then the config file (redis.conf syntax: one directive
+ * per line, arguments split like Redis' inline commands with {@code "..."} and {@code '...'}
+ * quotes, {@code #} comments, {@code include <file>}), then command-line arguments in
+ * redis-server form ({@code --port 6380 --save "" --bind 127.0.0.1 ::1}).
+ *
+ * <p>Some directives are accepted, validated and reported but have no effect yet because the
+ * subsystem that reads them has not been built: {@code appendonly}, {@code appendfsync},
+ * {@code appendfilename}, {@code appenddirname}, {@code save}, {@code dbfilename},
+ * {@code maxmemory}, {@code maxmemory-policy}, {@code io-threads-do-reads}. README lists them.
+ *
+ * <p>Thread safety: reads from any thread; {@link #set} is called on the engine thread
+ * ({@code CONFIG SET}) and publishes through a concurrent map and volatile fields.
+ */
+public final class ServerConfig {
+
+    /** Every known directive, in the order {@code CONFIG GET *} lists them. */
+    private static final Map<String, Directive> DIRECTIVES = new LinkedHashMap<>();
+
+    private static void add(Directive d) {
+        DIRECTIVES.put(d.name(), d);
+    }
+
+    static {
+        add(Directive.integer("port", 6379, 0, 65535, false));
+        add(Directive.custom("bind", "127.0.0.1 -::1", false, true, ServerConfig::checkBind));
+        add(Directive.custom("dir", "./data", false, false, v -> Path.of(v).toAbsolutePath().normalize().toString()));
+        add(Directive.integer("databases", 16, 1, Integer.MAX_VALUE, false));
+        add(Directive.string("requirepass", "", true));
+        add(Directive.integer("maxclients", 10000, 1, Integer.MAX_VALUE, true));
+        add(Directive.integer("timeout", 0, 0, Integer.MAX_VALUE, true));
+        add(Directive.integer("tcp-keepalive", 300, 0, Integer.MAX_VALUE, true));
+        add(Directive.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false));
+        add(Directive.memory("proto-max-bulk-len", "512mb", 1024 * 1024, Long.MAX_VALUE, true));
+        add(Directive.memory("client-query-buffer-limit", "1gb", 1024 * 1024, Long.MAX_VALUE, true));
+        add(Directive.integer("hz", 10, 0, Integer.MAX_VALUE, true));
+        add(Directive.oneOf("loglevel", "notice", true, "debug", "verbose", "notice", "warning"));
+        add(Directive.string("logfile", "", false));
+        add(Directive.custom("daemonize", "no", false, false, v -> {
+            String s = v.toLowerCase(Locale.ROOT);
+            if (s.equals("no")) {
+                return s;
+            }
+            if (s.equals("yes")) {
+                throw new IllegalArgumentException(
+                        "Relog does not daemonize: run it in the foreground under a service manager (systemd, Docker)");
+            }
+            throw new IllegalArgumentException("argument must be 'yes' or 'no'");
+        }));
+        add(Directive.string("pidfile", "", false));
+        add(Directive.bool("protected-mode", "yes", true));
+        add(Directive.integer("io-threads", 1, 1, 128, false));
+        add(Directive.bool("io-threads-do-reads", "no", false));
+        add(Directive.bool("appendonly", "no", true));
+        add(Directive.oneOf("appendfsync", "everysec", true, "everysec", "always", "no"));
+        add(Directive.string("appendfilename", "appendonly.aof", false));
+        add(Directive.string("appenddirname", "appendonlydir", false));
+        add(Directive.custom("save", "3600 1 300 100 60 10000", true, true, ServerConfig::checkSave));
+        add(Directive.string("dbfilename", "dump.rdb", true));
+        add(Directive.memory("maxmemory", "0", 0, Long.MAX_VALUE, true));
+        add(Directive.oneOf("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu",
+                "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
+    }
+
+    private final Map<String, String> values = new ConcurrentHashMap<>();
+
+    // Hot values read on IO threads for every request.
+    private volatile long protoMaxBulkLen;
+    private volatile long clientQueryBufferLimit;
+    private volatile String requirepass;
+
+    private ServerConfig() {
+        for (Directive d : DIRECTIVES.values()) {
+            values.put(d.name(), d.defaultValue());
+        }
+        refreshCaches();
+    }
+
+    // ------------------------------------------------------------------ construction
+
+    /** The defaults only. */
+    public static ServerConfig defaults() {
+        return new ServerConfig();
+    }
+
+    /**
+     * Reads {@code configFileOrNull} (if not null), then applies {@code args} in redis-server form
+     * ({@code --name value [value ...]}), later values overriding earlier ones.
+     *
+     * @throws ConfigException naming the file (or the command line), the line and the reason
+     */
+    public static ServerConfig parse(Path configFileOrNull, String... args) throws ConfigException {
+        ServerConfig c = new ServerConfig();
+        Set<String> seenMultiArg = new HashSet<>();
+        if (configFileOrNull != null) {
+            c.readFile(configFileOrNull, seenMultiArg, 0);
+        }
+        c.readArgs(args, seenMultiArg);
+        return c;
+    }
+
+    /** Like {@link #parse} without a file; a bad argument throws {@link IllegalArgumentException}. */
+    public static ServerConfig fromArgs(String... args) {
+        try {
+            return parse(null, args);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private void readFile(Path file, Set<String> seenMultiArg, int depth) throws ConfigException {
+        String source = "the configuration file " + file;
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(source, 0, "", "Fatal error, can't open config file '" + file + "': " + e.getMessage());
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String raw = lines.get(i);
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            List<byte[]> parts = InlineArgs.split(bytes, 0, bytes.length);
+            if (parts == null) {
+                throw new ConfigException(source, i + 1, line, "Unbalanced quotes in configuration line");
+            }
+            if (parts.isEmpty()) {
+                continue;
+            }
+            List<String> tokens = new ArrayList<>(parts.size());
+            for (byte[] p : parts) {
+                tokens.add(new String(p, StandardCharsets.UTF_8));
+            }
+            String name = tokens.get(0).toLowerCase(Locale.ROOT);
+            if (name.equals("include")) {
+                if (tokens.size() != 2) {
+                    throw new ConfigException(source, i + 1, line, "Bad directive or wrong number of arguments");
+                }
+                if (depth > 16) {
+                    throw new ConfigException(source, i + 1, line, "Too many nested includes");
+                }
+                Path inc = Path.of(tokens.get(1));
+                if (!inc.isAbsolute() && file.getParent() != null && !Files.exists(inc)) {
+                    inc = file.getParent().resolve(inc);
+                }
+                readFile(inc, seenMultiArg, depth + 1);
+                continue;
+            }
+            String reason = apply(name, tokens.subList(1, tokens.size()), seenMultiArg);
+            if (reason != null) {
+                throw new ConfigException(source, i + 1, line, reason);
+            }
+        }
+    }
+
+    private void readArgs(String[] args, Set<String> seenMultiArg) throws ConfigException {
+        int i = 0;
+        int directive = 0;
+        while (i < args.length) {
+            String a = args[i];
+            if (!a.startsWith("--") || a.length() == 2) {
+                throw new ConfigException("the command line arguments", directive + 1, a,
+                        "Bad directive or wrong number of arguments: expected --<directive> <value>");
+            }
+            String name = a.substring(2).toLowerCase(Locale.ROOT);
+            List<String> vals = new ArrayList<>();
+            i++;
+            // A value may itself start with "--" only as the first value (redis-server's rule).
+            while (i < args.length && !(args[i].startsWith("--") && !vals.isEmpty())) {
+                if (args[i].startsWith("--") && vals.isEmpty() && DIRECTIVES.containsKey(args[i].substring(2).toLowerCase(Locale.ROOT))) {
+                    break;
+                }
+                vals.add(args[i]);
+                i++;
+            }
+            directive++;
+            if (vals.isEmpty() && name.equals("save")) {
+                vals.add(""); // "--save" alone disables snapshots, as redis-server takes it
+            }
+            String reason = apply(name, vals, seenMultiArg);
+            if (reason != null) {
+                StringBuilder text = new StringBuilder(name);
+                for (String v : vals) {
+                    text.append(" \"").append(v).append('"');
+                }
+                throw new ConfigException("the command line arguments", directive, text.toString(), reason);
+            }
+        }
+    }
+
+    /** Applies one directive line; returns the reason it is refused, or null. */
+    private String apply(String name, List<String> args, Set<String> seenMultiArg) {
+        Directive d = DIRECTIVES.get(name);
+        if (d == null || args.isEmpty() || (!d.multiArg() && args.size() != 1)) {
+            return "Bad directive or wrong number of arguments";
+        }
+        String joined = String.join(" ", args);
+        if (name.equals("save") && !seenMultiArg.add(name)) {
+            // Several "save" lines accumulate, as in redis.conf; the first one replaces the default.
+            String prev = values.get(name);
+            joined = prev.isEmpty() ? joined : prev + " " + joined;
+        } else {
+            seenMultiArg.add(name);
+        }
+        try {
+            values.put(name, d.normalize(joined));
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        refreshCaches();
+        return null;
+    }
+
+    private void refreshCaches() {
+        protoMaxBulkLen = Long.parseLong(values.get("proto-max-bulk-len"));
+        clientQueryBufferLimit = Long.parseLong(values.get("client-query-buffer-limit"));
+        requirepass = values.get("requirepass");
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private static String checkBind(String v) {
+        String[] addrs = v.trim().split("\\s+");
+        if (addrs.length == 0 || addrs[0].isEmpty()) {
+            throw new IllegalArgumentException("Invalid bind address: empty");
+        }
+        if (addrs.length > 16) {
+            throw new IllegalArgumentException("Too many bind addresses specified.");
+        }
+        return String.join(" ", addrs);
+    }
+
+    private static String checkSave(String v) {
+        String s = v.trim();
+        if (s.isEmpty()) {
+            return "";
+        }
+        String[] parts = s.split("\\s+");
+        if (parts.length % 2 != 0) {
+            throw new IllegalArgumentException("Invalid save parameters");
+        }
+        for (String p : parts) {
+            try {
+                if (Long.parseLong(p) < 0 || Long.parseLong(p) > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("Invalid save parameters");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Invalid save parameters");
+            }
+        }
+        return String.join(" ", parts);
+    }
+
+    // ------------------------------------------------------------------ access
+
+    /** Whether {@code name} (lower-case) is a known directive. */
+    public static boolean isDirective(String name) {
+        return DIRECTIVES.containsKey(name);
+    }
+
+    /** The directive named {@code name} (lower-case), or null. */
+    public static Directive directive(String name) {
+        return DIRECTIVES.get(name);
+    }
+
+    /** Every directive name, in listing order. */
+    public static List<String> directiveNames() {
+        return List.copyOf(DIRECTIVES.keySet());
+    }
+
+    /** The canonical value of {@code name} (case-insensitive), or {@code null} if unknown. */
+    public String get(String name) {
+        return values.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** A snapshot of every directive and value, in listing order. */
+    public Map<String, String> all() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String n : DIRECTIVES.keySet()) {
+            m.put(n, values.get(n));
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Sets one directive at run time, as {@code CONFIG SET} does.
+     *
+     * @throws IllegalArgumentException with Redis' reason text: unknown directive, immutable
+     *         ({@code can't set immutable config}), or an invalid value
+     */
+    public void set(String name, String value) {
+        String n = name.toLowerCase(Locale.ROOT);
+        Directive d = DIRECTIVES.get(n);
+        if (d == null) {
+            throw new IllegalArgumentException("Unknown option or number of arguments for CONFIG SET - '" + name + "'");
+        }
+        if (!d.mutable()) {
+            throw new IllegalArgumentException("can't set immutable config");
+        }
+        values.put(n, d.normalize(value));
+        refreshCaches();
+    }
+
+    /** Sets a value the server determined itself (e.g. the port actually bound for {@code port 0}). */
+    public void setEffective(String name, String value) {
+        values.put(name, value);
+        refreshCaches();
+    }
+
+    // ------------------------------------------------------------------ typed getters
+
+    public int port() {
+        return Integer.parseInt(get("port"));
+    }
+
+    /** Bind addresses as written; a leading {@code -} marks one whose failure to bind is ignored. */
+    public List<String> bind() {
+        return List.of(get("bind").split(" "));
+    }
+
+    /** The data directory, absolute. */
+    public Path dir() {
+        return Path.of(get("dir"));
+    }
+
+    public int databases() {
+        return Integer.parseInt(get("databases"));
+    }
+
+    /** The password of the default user, or empty when none is required. Any thread. */
+    public String requirepass() {
+        return requirepass;
+    }
+
+    public int maxclients() {
+        return Integer.parseInt(get("maxclients"));
+    }
+
+    /** Idle client timeout in seconds; 0 = never. */
+    public int timeout() {
+        return Integer.parseInt(get("timeout"));
+    }
+
+    /** TCP keepalive period in seconds; 0 = off. */
+    public int tcpKeepalive() {
+        return Integer.parseInt(get("tcp-keepalive"));
+    }
+
+    public int tcpBacklog() {
+        return Integer.parseInt(get("tcp-backlog"));
+    }
+
+    /** Largest bulk string a client may send, in bytes. Any thread. */
+    public long protoMaxBulkLen() {
+        return protoMaxBulkLen;
+    }
+
+    /** Largest pending query buffer of one client before it is closed, in bytes. Any thread. */
+    public long clientQueryBufferLimit() {
+        return clientQueryBufferLimit;
+    }
+
+    /** Server cron frequency, clamped to Redis' 1..500. */
+    public int hz() {
+        int hz = Integer.parseInt(get("hz"));
+        return Math.max(1, Math.min(500, hz));
+    }
+
+    public String loglevel() {
+        return get("loglevel");
+    }
+
+    public String logfile() {
+        return get("logfile");
+    }
+
+    public int ioThreads() {
+        return Integer.parseInt(get("io-threads"));
+    }
+
+    public boolean appendonly() {
+        return get("appendonly").equals("yes");
+    }
+
+    public String appendfsync() {
+        return get("appendfsync");
+    }
+
+    public long maxmemory() {
+        return Long.parseLong(get("maxmemory"));
+    }
+
+    public String maxmemoryPolicy() {
+        return get("maxmemory-policy");
+    }
+}

@@ -1,0 +1,266 @@
+package io.relog.frontend.resp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.relog.engine.command.Reply;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The engine's {@link Reply} for one connection, encoding RESP2 or RESP3 straight into a pooled
+ * {@link ByteBuf} that collects every reply of one engine iteration. Engine thread only.
+ *
+ * <p>Ownership: the buffer is allocated on the first write after a {@link #take()}. {@link #take()}
+ * hands the filled buffer to the caller (which writes it to the channel, and Netty releases it
+ * after the write); {@link #release()} frees an untaken buffer when the connection is gone.
+ */
+public final class ReplyBuffer implements Reply {
+
+    private static final byte[] OK = ascii("+OK\r\n");
+    private static final byte[] NULL_BULK2 = ascii("$-1\r\n");
+    private static final byte[] NULL_ARRAY2 = ascii("*-1\r\n");
+    private static final byte[] NULL3 = ascii("_\r\n");
+    private static final byte[] TRUE3 = ascii("#t\r\n");
+    private static final byte[] FALSE3 = ascii("#f\r\n");
+    private static final byte[] CRLF = ascii("\r\n");
+    /** {@code :0\r\n} .. {@code :9999\r\n}, the integers most replies carry. */
+    private static final byte[][] SMALL_INTS = new byte[10000][];
+
+    static {
+        for (int i = 0; i < SMALL_INTS.length; i++) {
+            SMALL_INTS[i] = ascii(":" + i + "\r\n");
+        }
+    }
+
+    private final ByteBufAllocator alloc;
+    private ByteBuf buf;
+    private int protocol = 2;
+
+    public ReplyBuffer(ByteBufAllocator alloc) {
+        this.alloc = alloc;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private ByteBuf out() {
+        ByteBuf b = buf;
+        if (b == null) {
+            b = buf = alloc.ioBuffer(256);
+        }
+        return b;
+    }
+
+    /** Sets the protocol the following replies are encoded in (2 or 3). */
+    public void protocol(int protocol) {
+        this.protocol = protocol;
+    }
+
+    @Override
+    public int protocol() {
+        return protocol;
+    }
+
+    /** Bytes written since the last {@link #take()}. */
+    public int size() {
+        return buf == null ? 0 : buf.writerIndex();
+    }
+
+    /** Drops what was written after {@code size} bytes (replies a client asked not to get). */
+    public void truncate(int size) {
+        if (buf != null && buf.writerIndex() > size) {
+            buf.writerIndex(size);
+        }
+    }
+
+    /** The filled buffer, now owned by the caller, or {@code null} when nothing was written. */
+    public ByteBuf take() {
+        ByteBuf b = buf;
+        buf = null;
+        if (b != null && !b.isReadable()) {
+            b.release();
+            return null;
+        }
+        return b;
+    }
+
+    /** Frees an untaken buffer. */
+    public void release() {
+        if (buf != null) {
+            buf.release();
+            buf = null;
+        }
+    }
+
+    /** Writes pre-encoded RESP bytes as they are. */
+    public void raw(byte[] resp) {
+        out().writeBytes(resp);
+    }
+
+    // ------------------------------------------------------------------ Reply
+
+    @Override
+    public void ok() {
+        out().writeBytes(OK);
+    }
+
+    @Override
+    public void simple(String text) {
+        ByteBuf b = out();
+        b.writeByte('+');
+        writeLine(b, text);
+    }
+
+    @Override
+    public void error(String text) {
+        ByteBuf b = out();
+        b.writeByte('-');
+        writeLine(b, text);
+    }
+
+    /** Writes text, with CR and LF turned into spaces as Redis does for status and error lines, then CRLF. */
+    private static void writeLine(ByteBuf b, String text) {
+        if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
+            text = text.replace('\r', ' ').replace('\n', ' ');
+        }
+        ByteBufUtil.writeUtf8(b, text);
+        b.writeBytes(CRLF);
+    }
+
+    @Override
+    public void integer(long v) {
+        if (v >= 0 && v < SMALL_INTS.length) {
+            out().writeBytes(SMALL_INTS[(int) v]);
+            return;
+        }
+        header(':', v);
+    }
+
+    private void header(char type, long n) {
+        ByteBuf b = out();
+        b.writeByte(type);
+        writeDecimal(b, n);
+        b.writeBytes(CRLF);
+    }
+
+    private static void writeDecimal(ByteBuf b, long v) {
+        if (v == Long.MIN_VALUE) {
+            b.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
+            return;
+        }
+        if (v < 0) {
+            b.writeByte('-');
+            v = -v;
+        }
+        if (v < 10) {
+            b.writeByte((int) ('0' + v));
+            return;
+        }
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        int at = b.writerIndex();
+        b.ensureWritable(digits);
+        for (int i = digits - 1; i >= 0; i--) {
+            b.setByte(at + i, (int) ('0' + v % 10));
+            v /= 10;
+        }
+        b.writerIndex(at + digits);
+    }
+
+    @Override
+    public void bulk(byte[] value) {
+        if (value == null) {
+            nullBulk();
+            return;
+        }
+        header('$', value.length);
+        ByteBuf b = out();
+        b.writeBytes(value);
+        b.writeBytes(CRLF);
+    }
+
+    @Override
+    public void bulk(String value) {
+        if (value == null) {
+            nullBulk();
+            return;
+        }
+        header('$', ByteBufUtil.utf8Bytes(value));
+        ByteBuf b = out();
+        ByteBufUtil.writeUtf8(b, value);
+        b.writeBytes(CRLF);
+    }
+
+    @Override
+    public void nullBulk() {
+        out().writeBytes(protocol == 3 ? NULL3 : NULL_BULK2);
+    }
+
+    @Override
+    public void nullArray() {
+        out().writeBytes(protocol == 3 ? NULL3 : NULL_ARRAY2);
+    }
+
+    @Override
+    public void array(int n) {
+        header('*', n);
+    }
+
+    @Override
+    public void map(int n) {
+        if (protocol == 3) {
+            header('%', n);
+        } else {
+            header('*', 2L * n);
+        }
+    }
+
+    @Override
+    public void set(int n) {
+        header(protocol == 3 ? '~' : '*', n);
+    }
+
+    @Override
+    public void push(int n) {
+        header(protocol == 3 ? '>' : '*', n);
+    }
+
+    @Override
+    public void doubleValue(double v) {
+        String s = DoubleFormat.format(v);
+        if (protocol == 3) {
+            ByteBuf b = out();
+            b.writeByte(',');
+            b.writeCharSequence(s, StandardCharsets.US_ASCII);
+            b.writeBytes(CRLF);
+        } else {
+            bulk(s);
+        }
+    }
+
+    @Override
+    public void bool(boolean v) {
+        if (protocol == 3) {
+            out().writeBytes(v ? TRUE3 : FALSE3);
+        } else {
+            integer(v ? 1 : 0);
+        }
+    }
+
+    @Override
+    public void verbatim(String format, byte[] text) {
+        if (protocol != 3) {
+            bulk(text);
+            return;
+        }
+        header('=', text.length + 4L);
+        ByteBuf b = out();
+        b.writeCharSequence(format, StandardCharsets.US_ASCII);
+        b.writeByte(':');
+        b.writeBytes(text);
+        b.writeBytes(CRLF);
+    }
+}
