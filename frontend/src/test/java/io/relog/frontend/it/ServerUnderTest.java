@@ -41,7 +41,7 @@ public final class ServerUnderTest implements BeforeAllCallback, AfterAllCallbac
                     return RedisServerProcess.start(dir, List.of(extraArgs));
                 case RELOG:
                 default:
-                    return startRelog(dir, List.of(extraArgs));
+                    return RelogInProcessServer.start(dir, List.of(extraArgs));
             }
         } catch (IOException e) {
             TempDirs.deleteRecursively(dir);
@@ -50,11 +50,6 @@ public final class ServerUnderTest implements BeforeAllCallback, AfterAllCallbac
             TempDirs.deleteRecursively(dir);
             throw e;
         }
-    }
-
-    private static RunningServer startRelog(Path dir, List<String> extraArgs) throws IOException {
-        throw new IllegalStateException("the in-process Relog server (RelogServer) is not on this branch yet;"
-                + " run with -D" + Target.PROPERTY + "=redis");
     }
 
     @Override
