@@ -27,7 +27,11 @@ import java.util.SplittableRandom;
  */
 public final class Engine {
 
-    static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+    /** {@code DEL}, the propagated form of an expiry and of commands that delete a key. */
+    public static final byte[] DEL = "DEL".getBytes(StandardCharsets.US_ASCII);
+
+    /** Redis' default {@code proto-max-bulk-len}: 512 MB. */
+    public static final long DEFAULT_PROTO_MAX_BULK_LEN = 512L * 1024 * 1024;
 
     private final Database[] dbs;
     private final CommandTable commands = new CommandTable();
@@ -39,6 +43,8 @@ public final class Engine {
     /** Time of the command being executed (Unix ms), fixed for the whole command like Redis' {@code server.mstime}. */
     private long commandTime;
     private boolean replica;
+    private long protoMaxBulkLen = DEFAULT_PROTO_MAX_BULK_LEN;
+    private String maxmemoryPolicy = "noeviction";
 
     // Counters reported by INFO.
     private long dirty;
@@ -107,6 +113,34 @@ public final class Engine {
 
     public void setReplica(boolean replica) {
         this.replica = replica;
+    }
+
+    /**
+     * The largest string a command may build, in bytes ({@code proto-max-bulk-len}): APPEND and
+     * SETRANGE refuse to grow a string past it.
+     */
+    public long protoMaxBulkLen() {
+        return protoMaxBulkLen;
+    }
+
+    /** Sets {@code proto-max-bulk-len} (CONFIG SET); engine thread. */
+    public void setProtoMaxBulkLen(long bytes) {
+        this.protoMaxBulkLen = bytes;
+    }
+
+    /** The {@code maxmemory-policy} in Redis' spelling, e.g. {@code noeviction}, {@code allkeys-lfu}. */
+    public String maxmemoryPolicy() {
+        return maxmemoryPolicy;
+    }
+
+    /** Sets {@code maxmemory-policy} (CONFIG SET); engine thread. The name is not validated here. */
+    public void setMaxmemoryPolicy(String policy) {
+        this.maxmemoryPolicy = policy;
+    }
+
+    /** Whether the policy is one of the LFU ones, under which OBJECT FREQ is available. */
+    public boolean lfuPolicy() {
+        return maxmemoryPolicy.endsWith("-lfu");
     }
 
     // ------------------------------------------------------------------ execution
@@ -261,7 +295,8 @@ public final class Engine {
             return 0;
         }
         refreshTime();
-        long deadline = System.nanoTime() + budgetNanos;
+        // Elapsed-time comparison: a deadline of start + budget would overflow for large budgets.
+        long start = System.nanoTime();
         int deleted = 0;
         for (int n = 0; n < dbs.length; n++) {
             Database db = dbs[activeExpireDb];
@@ -273,8 +308,8 @@ public final class Engine {
                 }
                 found = expireSample(db, 20);
                 deleted += found;
-            } while (found > 5 && System.nanoTime() < deadline);
-            if (System.nanoTime() >= deadline) {
+            } while (found > 5 && System.nanoTime() - start < budgetNanos);
+            if (System.nanoTime() - start >= budgetNanos) {
                 break;
             }
         }

@@ -48,4 +48,30 @@ public record CommandSpec(
     public boolean arityAccepts(int argc) {
         return arity >= 0 ? argc == arity : argc >= -arity;
     }
+
+    /**
+     * A leaf command from Redis' metadata written compactly: {@code flags} and {@code acl} as
+     * space-separated lower-case names ({@code "write denyoom fast"}, {@code "write string fast"}).
+     */
+    public static CommandSpec of(String name, int arity, String flags, int firstKey, int lastKey, int step,
+                                 String acl, String group, String since, String summary, CommandHandler handler) {
+        return withSubcommands(name, arity, flags, firstKey, lastKey, step, acl, group, since, summary,
+                List.of(), handler);
+    }
+
+    /** Like {@link #of} for a container command with {@code subcommands}. */
+    public static CommandSpec withSubcommands(String name, int arity, String flags, int firstKey, int lastKey,
+                                              int step, String acl, String group, String since, String summary,
+                                              List<CommandSpec> subcommands, CommandHandler handler) {
+        EnumSet<CommandFlag> fs = EnumSet.noneOf(CommandFlag.class);
+        for (String f : words(flags)) {
+            fs.add(CommandFlag.valueOf(f.toUpperCase(java.util.Locale.ROOT)));
+        }
+        return new CommandSpec(name, arity, fs, firstKey, lastKey, step, words(acl), group, since, summary,
+                subcommands, handler);
+    }
+
+    private static List<String> words(String s) {
+        return s.isBlank() ? List.of() : List.of(s.trim().split(" +"));
+    }
 }
