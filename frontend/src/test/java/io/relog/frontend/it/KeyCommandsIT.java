@@ -187,6 +187,17 @@ class KeyCommandsIT extends AbstractServerIT {
     }
 
     @Test
+    void ttlAndExpiretimeRoundToTheNearestSecond() {
+        call("SET", "k", "v", "PX", "1900");
+        assertThat(call("TTL", "k")).as("1.9 s left rounds to 2").isEqualTo(2L);
+        long atMs = (System.currentTimeMillis() / 1000 + 100) * 1000 + 700;
+        call("PEXPIREAT", "k", Long.toString(atMs));
+        assertThat(call("EXPIRETIME", "k")).isEqualTo(atMs / 1000 + 1);
+        call("PEXPIREAT", "k", Long.toString(atMs - 400));
+        assertThat(call("EXPIRETIME", "k")).isEqualTo(atMs / 1000);
+    }
+
+    @Test
     void expireWithZeroOrNegativeTimeDeletes() {
         call("MSET", "a", "1", "b", "2", "c", "3");
         assertThat(call("EXPIRE", "a", "0")).isEqualTo(1L);

@@ -325,4 +325,30 @@ class StringCommandsIT extends AbstractServerIT {
         assertError("ERR syntax error", "LCS", "a", "b", "FOO");
         assertError(wrongArgs("lcs"), "LCS", "a");
     }
+
+    @Test
+    void setWithAbsoluteTimeInThePastStoresNothingVisible() {
+        assertThat(call("SET", "k", "v", "EXAT", "1")).isEqualTo("OK");
+        assertThat(call("EXISTS", "k")).isEqualTo(0L);
+        call("SET", "k", "old");
+        assertThat(call("SET", "k", "v", "PXAT", "1", "GET")).isEqualTo("old");
+        assertThat(call("GET", "k")).isNull();
+        assertError("ERR invalid expire time in 'setex' command", "SETEX", "k", "9223372036854775807", "v");
+    }
+
+    @Test
+    void incrbyfloatParsesExponentsButNotSpaces() {
+        call("SET", "f", "1e5");
+        assertThat(call("INCRBYFLOAT", "f", "1")).isEqualTo("100001");
+        call("SET", "f", " 1");
+        assertError("ERR value is not a valid float", "INCRBYFLOAT", "f", "1");
+        assertError("ERR value is not a valid float", "INCRBYFLOAT", "g", "1 ");
+        assertThat(call("INCRBYFLOAT", "g", "-2.5e-1")).isEqualTo("-0.25");
+    }
+
+    @Test
+    void msetnxWithRepeatedKeyKeepsTheLastValue() {
+        assertThat(call("MSETNX", "x", "1", "x", "2")).isEqualTo(1L);
+        assertThat(call("GET", "x")).isEqualTo("2");
+    }
 }
