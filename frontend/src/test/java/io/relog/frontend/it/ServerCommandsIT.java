@@ -164,6 +164,45 @@ class ServerCommandsIT extends AbstractServerIT {
         assertThat(everything).contains("# Server\r\n", "# Commandstats\r\n", "# Keyspace\r\n");
     }
 
+    /** Fields each section must have (the ones dashboards such as redis_exporter read). */
+    static final Map<String, List<String>> SECTION_FIELDS = Map.of(
+            "server", List.of("redis_version", "redis_mode", "os", "arch_bits", "process_id", "run_id", "tcp_port",
+                    "server_time_usec", "uptime_in_seconds", "uptime_in_days", "hz", "executable", "config_file"),
+            "clients", List.of("connected_clients", "maxclients", "blocked_clients", "tracking_clients",
+                    "clients_in_timeout_table"),
+            "memory", List.of("used_memory", "used_memory_human", "used_memory_rss", "used_memory_peak",
+                    "used_memory_peak_human", "used_memory_dataset", "total_system_memory", "maxmemory",
+                    "maxmemory_human", "maxmemory_policy", "mem_fragmentation_ratio", "mem_allocator",
+                    "lazyfree_pending_objects"),
+            "persistence", List.of("loading", "rdb_changes_since_last_save", "rdb_bgsave_in_progress",
+                    "rdb_last_save_time", "rdb_last_bgsave_status", "rdb_saves", "aof_enabled",
+                    "aof_rewrite_in_progress", "aof_last_write_status"),
+            "stats", List.of("total_connections_received", "total_commands_processed", "instantaneous_ops_per_sec",
+                    "total_net_input_bytes", "total_net_output_bytes", "rejected_connections", "sync_full",
+                    "sync_partial_ok", "sync_partial_err", "expired_keys", "evicted_keys", "keyspace_hits",
+                    "keyspace_misses", "pubsub_channels", "pubsub_patterns", "total_error_replies",
+                    "total_reads_processed", "total_writes_processed"),
+            "replication", List.of("role", "connected_slaves", "master_failover_state", "master_replid",
+                    "master_replid2", "master_repl_offset", "second_repl_offset", "repl_backlog_active",
+                    "repl_backlog_size", "repl_backlog_first_byte_offset", "repl_backlog_histlen"),
+            "cpu", List.of("used_cpu_sys", "used_cpu_user", "used_cpu_sys_children", "used_cpu_user_children"));
+
+    @Test
+    void infoSectionsHaveRedisFieldNames() {
+        SECTION_FIELDS.forEach((section, names) -> {
+            String text = (String) call("INFO", section);
+            String header = "# " + (section.equals("cpu") ? "CPU" : Character.toUpperCase(section.charAt(0)) + section.substring(1));
+            assertThat(text).as("INFO %s", section).startsWith(header + "\r\n");
+            assertThat(infoFields(text)).as("INFO %s", section).containsKeys(names.toArray(new String[0]));
+        });
+        Map<String, String> stats = infoFields((String) call("INFO", "stats"));
+        assertThat(Long.parseLong(stats.get("total_connections_received"))).isPositive();
+        assertThat(Long.parseLong(stats.get("total_commands_processed"))).isPositive();
+        Map<String, String> replication = infoFields((String) call("INFO", "replication"));
+        assertThat(replication.get("master_replid")).matches("[0-9a-f]{40}");
+        assertThat(replication.get("connected_slaves")).isEqualTo("0");
+    }
+
     @Test
     void infoKeyspaceCountsKeysAndExpires() {
         assertThat((String) call("INFO", "keyspace")).isEqualTo("# Keyspace\r\n");
