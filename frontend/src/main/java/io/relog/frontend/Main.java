@@ -20,9 +20,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         int status = run(args, System.out, System.err);
-        if (status >= 0) {
-            System.exit(status);
-        }
+        System.exit(status);
     }
 
     /** The version line printed by {@code --version}. */
@@ -45,8 +43,8 @@ public final class Main {
     }
 
     /**
-     * Runs the server from command-line arguments. Returns the exit status when it should exit at
-     * once (help, version, errors), or -1 after a normal shutdown... which also exits 0.
+     * Runs the server from command-line arguments until it stops. Returns the exit status: 0 after
+     * help, version or a clean shutdown, 1 on a configuration or start error.
      */
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
@@ -92,6 +90,11 @@ public final class Main {
         }, "relog-signal");
         Runtime.getRuntime().addShutdownHook(hook);
         server.awaitTermination();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook); // stopped by SHUTDOWN: nothing left to do
+        } catch (IllegalStateException alreadyExiting) {
+            // a signal arrived at the same time; the hook finishes the close
+        }
         return 0;
     }
 }

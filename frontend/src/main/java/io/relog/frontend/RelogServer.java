@@ -17,6 +17,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.relog.engine.Clock;
 import io.relog.engine.Engine;
+import io.relog.engine.EngineCommands;
 import io.relog.engine.propagation.Propagation;
 import io.relog.frontend.config.ServerConfig;
 import io.relog.frontend.resp.RequestDecoder;
@@ -78,19 +79,14 @@ public final class RelogServer implements AutoCloseable {
             Thread t = new Thread(this::close, "relog-shutdown");
             t.start();
         };
+        EngineCommands.registerAll(engine.commands());
         FrontendCommands.registerAll(engine.commands(), state);
-        registerEngineCommands(engine);
         loop.start();
         for (Channel ch : listeners) {
             ch.config().setAutoRead(true);
         }
         log.info("Server initialized ({} transport, {} IO thread(s))", epoll ? "epoll" : "nio", config.ioThreads());
         log.info("Ready to accept connections tcp");
-    }
-
-    /** Registers the engine's data commands (GET, SET, ...) once the engine provides them. */
-    private static void registerEngineCommands(Engine engine) {
-        // The engine's command groups land on branch `cmd`; until merged only frontend commands exist.
     }
 
     /**

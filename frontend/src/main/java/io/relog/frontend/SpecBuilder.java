@@ -1,20 +1,16 @@
 package io.relog.frontend;
 
-import io.relog.engine.command.CommandFlag;
 import io.relog.engine.command.CommandHandler;
 import io.relog.engine.command.CommandSpec;
 import io.relog.engine.command.CommandTable;
-import io.relog.engine.command.Errors;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
+import io.relog.engine.command.Subcommands;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Short-hand for the keyless connection and server commands' Redis 7.0 metadata, and the
- * dispatch of container commands (CLIENT, CONFIG, COMMAND) to their subcommands with Redis'
- * subcommand arity check ({@code ERR wrong number of arguments for 'client|setname' command}).
+ * Short-hand for the keyless connection and server commands' Redis 7.0 metadata, and container
+ * commands (CLIENT, CONFIG, COMMAND) dispatching through the engine's {@link Subcommands}, plus
+ * what the front end adds: a bare form ({@code COMMAND} alone) and the last command name that
+ * {@code CLIENT LIST} reports ({@code cmd=client|list}).
  */
 final class SpecBuilder {
 
@@ -27,44 +23,35 @@ final class SpecBuilder {
      */
     static CommandSpec command(String name, int arity, String flags, String acl, String group, String since,
             String summary, CommandHandler handler) {
-        return new CommandSpec(name, arity, flags(flags), 0, 0, 0, words(acl), group, since, summary, List.of(), handler);
+        return CommandSpec.of(name, arity, flags, 0, 0, 0, acl, group, since, summary, handler);
     }
 
-    /** A container command: dispatches on argv[1] to one of {@code subs} (named {@code container|sub}). */
+    /** A container command (arity -2, no flags, {@code @slow}) over {@code subs} (named {@code container|sub}). */
     static CommandSpec container(String name, String group, String since, String summary, List<CommandSpec> subs) {
+        return container(name, -2, "", "slow", group, since, summary, subs, null);
+    }
+
+    /**
+     * A container command whose bare form ({@code argv.length == 1}, allowed when {@code arity} is
+     * -1) runs {@code bare}, like {@code COMMAND} alone.
+     */
+    static CommandSpec container(String name, int arity, String flags, String acl, String group, String since,
+            String summary, List<CommandSpec> subs, CommandHandler bare) {
+        CommandSpec[] self = new CommandSpec[1];
+        CommandHandler toSubcommand = Subcommands.handler(name, subs);
         CommandHandler dispatch = (engine, session, argv, reply) -> {
-            String sub = new String(argv[1], java.nio.charset.StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-            CommandSpec spec = null;
-            for (CommandSpec s : subs) {
-                if (s.name().equals(name + "|" + sub)) {
-                    spec = s;
-                    break;
-                }
-            }
-            if (spec == null) {
-                reply.error(Errors.unknownSubcommand(new String(argv[1], java.nio.charset.StandardCharsets.UTF_8), name));
+            if (argv.length == 1 && bare != null) {
+                bare.execute(engine, session, argv, reply);
                 return;
             }
-            if (!spec.arityAccepts(argv.length)) {
-                reply.error(Errors.wrongArgs(spec.name()));
-                return;
+            CommandSpec sub = argv.length < 2 || argv[1].length > 64 ? null : Subcommands.lookup(self[0], argv[1]);
+            if (sub != null && session instanceof ClientConnection c) {
+                c.lastCommand = sub.name();
             }
-            spec.handler().execute(engine, session, argv, reply);
+            toSubcommand.execute(engine, session, argv, reply);
         };
-        return new CommandSpec(name, -2, EnumSet.noneOf(CommandFlag.class), 0, 0, 0, List.of("slow"), group, since,
-                summary, subs, dispatch);
-    }
-
-    static EnumSet<CommandFlag> flags(String flags) {
-        EnumSet<CommandFlag> set = EnumSet.noneOf(CommandFlag.class);
-        for (String f : words(flags)) {
-            set.add(CommandFlag.valueOf(f.toUpperCase(Locale.ROOT)));
-        }
-        return set;
-    }
-
-    static List<String> words(String s) {
-        return s.isBlank() ? List.of() : new ArrayList<>(Arrays.asList(s.trim().split("\\s+")));
+        self[0] = CommandSpec.withSubcommands(name, arity, flags, 0, 0, 0, acl, group, since, summary, subs, dispatch);
+        return self[0];
     }
 
     static void registerAll(CommandTable table, List<CommandSpec> specs) {

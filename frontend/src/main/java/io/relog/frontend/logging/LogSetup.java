@@ -23,6 +23,13 @@ public final class LogSetup {
         };
     }
 
+    /** Changes the level of Relog's loggers at run time ({@code CONFIG SET loglevel}). */
+    public static void applyLevel(String loglevel) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger("io.relog").setLevel(level(loglevel));
+        }
+    }
+
     /** Sets the level of Relog's loggers; with a non-empty {@code logfile}, logs there instead of stdout. */
     public static void apply(String loglevel, String logfile) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
