@@ -8,7 +8,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
 
 /**
  * Connection commands through Jedis, and through a bare {@link RespConnection} where a library
@@ -66,6 +69,22 @@ class ConnectionCommandsIT extends AbstractServerIT {
                     .isEqualTo("%1\r\n$9\r\ndatabases\r\n$2\r\n16\r\n");
             assertThat(raw.call("HELLO", "2")).startsWith("*14\r\n").contains("$5\r\nproto\r\n:2\r\n");
             assertThat(raw.call("GET", "missing")).as("RESP2 null bulk").isEqualTo("$-1\r\n");
+        }
+    }
+
+    @Test
+    void jedisOverResp3() {
+        try (Jedis resp3 = new Jedis(new HostAndPort(server.host(), server.port()),
+                DefaultJedisClientConfig.builder()
+                        .protocol(RedisProtocol.RESP3).build())) {
+            assertThat(resp3.ping()).isEqualTo("PONG");
+            assertThat(resp3.clientInfo()).contains(" resp=3");
+            assertThat(resp3.set("k", "v")).isEqualTo("OK");
+            assertThat(resp3.get("k")).isEqualTo("v");
+            assertThat(resp3.get("missing")).isNull();
+            assertThat(resp3.configGet("databases")).containsEntry("databases", "16");
+            assertThat(resp3.incrByFloat("f", 1.5)).isEqualTo(1.5);
+            assertThat(resp3.mget("k", "missing")).containsExactly("v", null);
         }
     }
 
