@@ -85,7 +85,26 @@ final class ServerCommands {
         r.integer(state.startTimeMs / 1000);
     }
 
+    /** Whether {@code enable-debug-command} lets this connection run DEBUG ("local": loopback only). */
+    private boolean debugAllowed(Session s) {
+        String mode = state.config().get("enable-debug-command");
+        if (mode.equals("yes")) {
+            return true;
+        }
+        if (mode.equals("local") && s instanceof ClientConnection c
+                && c.channel().remoteAddress() instanceof java.net.InetSocketAddress in) {
+            return in.getAddress() != null && in.getAddress().isLoopbackAddress();
+        }
+        return false;
+    }
+
     private void debug(Engine e, Session s, byte[][] a, Reply r) {
+        if (!debugAllowed(s)) {
+            r.error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can "
+                    + "run it from a local connection, otherwise you need to set this option in the configuration "
+                    + "file, and then restart the server.");
+            return;
+        }
         if (Args.is(a[1], "sleep") && a.length == 3) {
             double secs;
             try {
@@ -405,7 +424,7 @@ final class ServerCommands {
      */
     private void configSet(Engine e, Session s, byte[][] a, Reply r) {
         if ((a.length - 2) % 2 != 0) {
-            r.error(Errors.wrongArgs("config|set"));
+            r.error(Errors.SYNTAX);
             return;
         }
         ServerConfig config = state.config();

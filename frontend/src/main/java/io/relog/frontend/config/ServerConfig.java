@@ -27,7 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Some directives are accepted, validated and reported but have no effect yet because the
  * subsystem that reads them has not been built: {@code appendonly}, {@code appendfsync},
  * {@code appendfilename}, {@code appenddirname}, {@code save}, {@code dbfilename},
- * {@code maxmemory}, {@code maxmemory-policy}, {@code io-threads-do-reads}. README lists them.
+ * {@code maxmemory}, {@code maxmemory-policy}, {@code maxmemory-samples},
+ * {@code maxmemory-eviction-tenacity}, {@code maxmemory-clients}, {@code io-threads-do-reads},
+ * {@code protected-mode}, {@code pidfile}, {@code enable-protected-configs},
+ * {@code enable-module-command}. README lists them.
  *
  * <p>Thread safety: reads from any thread; {@link #set} is called on the engine thread
  * ({@code CONFIG SET}) and publishes through a concurrent map and volatile fields.
@@ -80,6 +83,12 @@ public final class ServerConfig {
         add(Directive.memory("maxmemory", "0", 0, Long.MAX_VALUE, true));
         add(Directive.oneOf("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu",
                 "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
+        add(Directive.integer("maxmemory-samples", 5, 1, 64, true));
+        add(Directive.integer("maxmemory-eviction-tenacity", 10, 0, 100, true));
+        add(Directive.memory("maxmemory-clients", "0", 0, Long.MAX_VALUE, true));
+        add(Directive.oneOf("enable-debug-command", "no", false, "no", "yes", "local"));
+        add(Directive.oneOf("enable-protected-configs", "no", false, "no", "yes", "local"));
+        add(Directive.oneOf("enable-module-command", "no", false, "no", "yes", "local"));
     }
 
     private final Map<String, String> values = new ConcurrentHashMap<>();
