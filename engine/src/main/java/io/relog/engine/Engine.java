@@ -245,6 +245,25 @@ public final class Engine {
         return db.getAndTouch(key, lruClock());
     }
 
+    /**
+     * Like {@link #lookupRead} without updating the key's access time (Redis' {@code LOOKUP_NOTOUCH}):
+     * for commands that inspect a key rather than use it — EXISTS, TYPE, TTL, OBJECT. Counts a
+     * hit or a miss; deletes (master) or masks (replica) an expired key.
+     */
+    public Object lookupNoTouch(Database db, byte[] key) {
+        if (expireIfNeeded(db, key)) {
+            keyspaceMisses++;
+            return null;
+        }
+        Object v = db.peek(key);
+        if (v == null) {
+            keyspaceMisses++;
+        } else {
+            keyspaceHits++;
+        }
+        return v;
+    }
+
     /** Like {@link #lookupRead} without touching statistics or access time (OBJECT, TYPE of internals). */
     public Object lookupQuiet(Database db, byte[] key) {
         if (isExpired(db, key)) {

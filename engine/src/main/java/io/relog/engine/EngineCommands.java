@@ -13,6 +13,14 @@ import java.util.List;
  * (arity, flags, key positions, ACL categories, group, first version) as {@code COMMAND INFO}
  * and {@code COMMAND DOCS} of Redis 7.0.15 report them. The frontend adds its connection and
  * server commands to the same table.
+ *
+ * <p><b>Propagated command names.</b> A write whose effect does not depend on when or where it
+ * runs is propagated as the client sent it — the same argv, letter case included (zero copies).
+ * A write that must be rewritten to be deterministic is propagated in upper case: {@code SET k v
+ * PXAT <ms>}, {@code SET k <value> KEEPTTL}, {@code PEXPIREAT}, {@code PERSIST}, {@code DEL}. This
+ * is what Redis 7.0 itself writes to its replication stream, so Relog's stream and a real
+ * master's are byte-identical for the same commands (apart from Redis wrapping a command and the
+ * expiry DELs it triggered in MULTI/EXEC, which Relog's log batches make unnecessary).
  */
 public final class EngineCommands {
 

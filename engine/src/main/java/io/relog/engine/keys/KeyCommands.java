@@ -8,6 +8,7 @@ import io.relog.engine.command.Reply;
 import io.relog.engine.command.Subcommands;
 import io.relog.engine.keyspace.Database;
 import io.relog.engine.pattern.Glob;
+import io.relog.engine.strings.StringEncoding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,8 @@ public final class KeyCommands {
 
     private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
     private static final int LRU_CLOCK_MAX = (1 << 24) - 1;
+    /** Redis' LFU counter of a new key ({@code LFU_INIT_VAL}). */
+    private static final int LFU_INIT_VAL = 5;
     /** Redis' refcount of a shared object (small integers): {@code OBJ_SHARED_REFCOUNT}. */
     private static final int SHARED_REFCOUNT = Integer.MAX_VALUE;
     /** Redis shares the integer objects 0 .. 9999 ({@code OBJ_SHARED_INTEGERS}). */
@@ -75,7 +78,7 @@ public final class KeyCommands {
         Database db = db(engine, session);
         int n = 0;
         for (int i = 1; i < argv.length; i++) {
-            if (engine.lookupQuiet(db, argv[i]) != null) {
+            if (engine.lookupNoTouch(db, argv[i]) != null) {
                 n++;
             }
         }
@@ -83,7 +86,7 @@ public final class KeyCommands {
     }
 
     public static void type(Engine engine, Session session, byte[][] argv, Reply reply) {
-        reply.simple(typeName(engine.lookupQuiet(db(engine, session), argv[1])));
+        reply.simple(typeName(engine.lookupNoTouch(db(engine, session), argv[1])));
     }
 
     public static void touch(Engine engine, Session session, byte[][] argv, Reply reply) {
@@ -154,16 +157,11 @@ public final class KeyCommands {
             if (Args.is(argv[i], "replace")) {
                 replace = true;
             } else if (Args.is(argv[i], "db") && i + 1 < argv.length) {
-                dbid = Args.parseLong(argv[++i]);
-                if (dbid < Integer.MIN_VALUE || dbid > Integer.MAX_VALUE) {
-                    throw new Args.ArgException(Errors.NOT_INTEGER);
-                }
+                // Each DB option is checked as it is read: a bad index wins over a later syntax error.
+                dbid = DatabaseCommands.dbIndex(engine, argv[++i]);
             } else {
                 throw new Args.ArgException(Errors.SYNTAX);
             }
-        }
-        if (dbid < 0 || dbid >= engine.databases()) {
-            throw new Args.ArgException(Errors.DB_INDEX_OUT_OF_RANGE);
         }
         Database src = db(engine, session);
         Database dst = engine.db((int) dbid);
@@ -187,7 +185,7 @@ public final class KeyCommands {
         }
         // Strings are never modified in place, so the copy may share the array; collection types
         // added later share their persistent structure the same way.
-        dst.put(to, value, engine.lruClock(), false);
+        dst.put(to, value, engine.lruClock() | (src.accessMeta(from) & Database.VALUE_FLAGS), false);
         if (expire >= 0) {
             dst.setExpireAt(to, expire);
         }
@@ -430,7 +428,7 @@ public final class KeyCommands {
     private static void ttlGeneric(Engine engine, Session session, byte[][] argv, Reply reply,
                                    boolean ms, boolean absolute) {
         Database db = db(engine, session);
-        if (engine.lookupQuiet(db, argv[1]) == null) {
+        if (engine.lookupNoTouch(db, argv[1]) == null) {
             reply.integer(-2);
             return;
         }
@@ -461,28 +459,26 @@ public final class KeyCommands {
     // ------------------------------------------------------------------ OBJECT
 
     public static void objectEncoding(Engine engine, Session session, byte[][] argv, Reply reply) {
-        Object v = engine.lookupQuiet(db(engine, session), argv[2]);
+        Database db = db(engine, session);
+        Object v = engine.lookupNoTouch(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
         }
-        reply.bulk(encoding(v));
+        reply.bulk(encoding(v, db.accessMeta(argv[2])));
     }
 
-    /** Redis' OBJECT ENCODING name for a stored value. */
-    public static String encoding(Object v) {
+    /** Redis' OBJECT ENCODING name for a stored value whose entry has metadata word {@code meta}. */
+    public static String encoding(Object v, int meta) {
         if (v instanceof byte[] s) {
-            if (Args.isLong(s)) {
-                return "int";
-            }
-            return s.length <= 44 ? "embstr" : "raw";
+            return StringEncoding.name(s, meta);
         }
         return "unknown";
     }
 
     public static void objectFreq(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
-        Object v = engine.lookupQuiet(db, argv[2]);
+        Object v = engine.lookupNoTouch(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
@@ -492,12 +488,14 @@ public final class KeyCommands {
                     + "Please note that when switching between policies at runtime LRU and LFU data will take some "
                     + "time to adjust.");
         }
-        reply.integer(db.accessMeta(argv[2]) & 0xff);
+        // LFU counters are not maintained yet (eviction comes with a later issue): report the
+        // counter Redis gives a key it has just created rather than bits of the LRU clock.
+        reply.integer(LFU_INIT_VAL);
     }
 
     public static void objectIdletime(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
-        Object v = engine.lookupQuiet(db, argv[2]);
+        Object v = engine.lookupNoTouch(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
@@ -516,7 +514,7 @@ public final class KeyCommands {
     }
 
     public static void objectRefcount(Engine engine, Session session, byte[][] argv, Reply reply) {
-        Object v = engine.lookupQuiet(db(engine, session), argv[2]);
+        Object v = engine.lookupNoTouch(db(engine, session), argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;

@@ -180,6 +180,23 @@ public final class ChampMap {
         return foundSlots[2 * i + 1];
     }
 
+    /**
+     * Like {@link #touch(byte[], int)}, changing only the bits of the metadata word set in
+     * {@code mask} (the others keep their value).
+     */
+    public Object touch(byte[] key, int meta, int mask) {
+        int hash = hash(key);
+        long[] found = locate(key, hash);
+        if (found == null) {
+            return null;
+        }
+        int i = (int) foundIndex;
+        int old = (int) (found[i] >>> 32);
+        int merged = (old & ~mask) | (meta & mask);
+        found[i] = ((long) merged << 32) | (hash & 0xffffffffL);
+        return foundSlots[2 * i + 1];
+    }
+
     // Scratch results of locate(); engine-thread only like every mutation.
     private long foundIndex;
     private Object[] foundSlots;

@@ -44,12 +44,25 @@ public final class Database {
         return keys.get(key);
     }
 
-    /** The stored value, updating the entry's access metadata (LRU clock) to {@code meta}. */
+    /**
+     * Bits of an entry's metadata word that hold access data (Redis' 24-bit LRU clock or LFU
+     * data); the high 8 bits hold {@link #VALUE_FLAGS}, facts about the stored value that an
+     * access does not change.
+     */
+    public static final int ACCESS_BITS = 0x00ff_ffff;
+
+    /** Bits of the metadata word describing the value (e.g. a string's encoding); set by writes only. */
+    public static final int VALUE_FLAGS = 0xff00_0000;
+
+    /**
+     * The stored value, updating the entry's access data ({@link #ACCESS_BITS} of the metadata)
+     * to {@code meta}; the value flags are kept.
+     */
     public Object getAndTouch(byte[] key, int meta) {
-        return keys.touch(key, meta);
+        return keys.touch(key, meta, ACCESS_BITS);
     }
 
-    /** The entry's access metadata word (LRU clock or LFU data). */
+    /** The entry's whole metadata word: access data and value flags. */
     public int accessMeta(byte[] key) {
         return keys.meta(key);
     }
@@ -61,7 +74,8 @@ public final class Database {
     }
 
     /**
-     * Stores {@code value} under {@code key}, replacing any value. With {@code keepTtl} false any
+     * Stores {@code value} under {@code key} with metadata word {@code meta} (access data and
+     * value flags), replacing any value. With {@code keepTtl} false any
      * time to live is removed (Redis' {@code setKey} without KEEPTTL). Returns the previous value.
      */
     public Object put(byte[] key, Object value, int meta, boolean keepTtl) {

@@ -8,7 +8,6 @@ import io.relog.engine.command.Reply;
 import io.relog.engine.keys.ExpireTimes;
 import io.relog.engine.keyspace.Database;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -56,6 +55,11 @@ public final class StringCommands {
         db.put(key, value, engine.lruClock(), keepTtl);
     }
 
+    /** Stores with {@link StringEncoding} value flags. */
+    private static void store(Engine engine, Database db, byte[] key, byte[] value, boolean keepTtl, int flags) {
+        db.put(key, value, engine.lruClock() | flags, keepTtl);
+    }
+
     private static byte[][] setPxat(byte[] key, byte[] value, long whenMs) {
         return new byte[][] {SET, key, value, PXAT, Args.bytes(whenMs)};
     }
@@ -90,6 +94,8 @@ public final class StringCommands {
         for (int i = 3; i < argv.length; i++) {
             byte[] a = argv[i];
             boolean hasNext = i + 1 < argv.length;
+            int expire = expireOption(a);
+            // Redis' rules: an option may repeat (the last value wins) but not meet its opposite.
             if (Args.is(a, "nx") && (flags & SET_XX) == 0) {
                 flags |= SET_NX;
             } else if (Args.is(a, "xx") && (flags & SET_NX) == 0) {
@@ -98,8 +104,8 @@ public final class StringCommands {
                 flags |= SET_GET;
             } else if (Args.is(a, "keepttl") && (flags & SET_ANY_EXPIRE) == 0) {
                 flags |= SET_KEEPTTL;
-            } else if (hasNext && (flags & (SET_ANY_EXPIRE | SET_KEEPTTL)) == 0 && expireOption(a) != 0) {
-                flags |= expireOption(a);
+            } else if (expire != 0 && hasNext && (flags & ((SET_ANY_EXPIRE & ~expire) | SET_KEEPTTL)) == 0) {
+                flags |= expire;
                 expireArg = argv[++i];
             } else {
                 throw new Args.ArgException(Errors.SYNTAX);
@@ -112,7 +118,8 @@ public final class StringCommands {
         }
         Database db = db(engine, session);
         byte[] key = argv[1];
-        Object old = engine.lookupWrite(db, key);
+        // With GET the old value is read like GET reads it (counted as a hit or a miss).
+        Object old = (flags & SET_GET) != 0 ? engine.lookupRead(db, key) : engine.lookupWrite(db, key);
         if ((flags & SET_GET) != 0) {
             byte[] prev = string(old);
             reply.bulk(prev);
@@ -225,19 +232,15 @@ public final class StringCommands {
         byte[] expireArg = null;
         for (int i = 2; i < argv.length; i++) {
             byte[] a = argv[i];
-            if (Args.is(a, "persist") && opt == 0 && !persist) {
+            int expire = expireOption(a);
+            if (Args.is(a, "persist") && opt == 0) {
                 persist = true;
-            } else if (i + 1 < argv.length && opt == 0 && !persist && expireOption(a) != 0) {
-                opt = expireOption(a);
+            } else if (expire != 0 && i + 1 < argv.length && !persist && (opt & ~expire) == 0) {
+                opt = expire;
                 expireArg = argv[++i];
             } else {
                 throw new Args.ArgException(Errors.SYNTAX);
             }
-        }
-        long when = -1;
-        if (expireArg != null) {
-            when = ExpireTimes.strict(expireArg, (opt & (SET_EX | SET_EXAT)) != 0,
-                    (opt & (SET_EX | SET_PX)) != 0, engine.now(), "getex");
         }
         Database db = db(engine, session);
         byte[] key = argv[1];
@@ -245,6 +248,12 @@ public final class StringCommands {
         if (v == null) {
             reply.nullBulk();
             return;
+        }
+        // Redis validates the time only once it has found a string to apply it to.
+        long when = -1;
+        if (expireArg != null) {
+            when = ExpireTimes.strict(expireArg, (opt & (SET_EX | SET_EXAT)) != 0,
+                    (opt & (SET_EX | SET_PX)) != 0, engine.now(), "getex");
         }
         if (when >= 0) {
             if (when <= engine.now() && !engine.isReplica()) {
@@ -344,46 +353,22 @@ public final class StringCommands {
         reply.integer(r);
     }
 
-    /** Redis formats INCRBYFLOAT results with 17 decimals, trailing zeros removed. */
-    private static final int FLOAT_DECIMALS = 17;
-    /** Largest magnitude of Redis' long double; past it the result is infinite. */
-    private static final BigDecimal LONG_DOUBLE_MAX = new BigDecimal("1.18973149535723176502e4932");
-
     public static void incrbyfloat(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
         byte[] cur = string(engine.lookupWrite(db, argv[1]));
-        double curD = cur == null ? 0 : Args.parseDouble(cur);
-        double byD = Args.parseDouble(argv[2]);
-        if (Double.isInfinite(curD) || Double.isInfinite(byD)) {
+        byte[] out;
+        try {
+            // Redis reads the stored value first, then the increment.
+            BigDecimal value = cur == null ? BigDecimal.ZERO : LongDouble.parse(cur);
+            BigDecimal by = LongDouble.parse(argv[2]);
+            out = LongDouble.format(LongDouble.add(value, by));
+        } catch (LongDouble.NotFinite e) {
             throw new Args.ArgException("ERR increment would produce NaN or Infinity");
         }
-        // Exact decimal arithmetic stands in for Redis' 80-bit long double: the same printed
-        // result for any input a client would send, and no spurious binary rounding digits.
-        BigDecimal sum = (cur == null ? BigDecimal.ZERO : decimal(cur)).add(decimal(argv[2]));
-        if (sum.abs().compareTo(LONG_DOUBLE_MAX) > 0) {
-            throw new Args.ArgException("ERR increment would produce NaN or Infinity");
-        }
-        byte[] out = format(sum);
-        store(engine, db, argv[1], out, true);
+        store(engine, db, argv[1], out, true, StringEncoding.NO_INT);
         engine.propagate(db.index(), new byte[][] {SET, argv[1], out, KEEPTTL});
         engine.addDirty(1);
         reply.bulk(out);
-    }
-
-    private static BigDecimal decimal(byte[] s) {
-        try {
-            return new BigDecimal(new String(s, StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            throw new Args.ArgException(Errors.NOT_FLOAT);
-        }
-    }
-
-    private static byte[] format(BigDecimal v) {
-        BigDecimal r = v.setScale(FLOAT_DECIMALS, RoundingMode.HALF_EVEN).stripTrailingZeros();
-        if (r.signum() == 0) {
-            return ascii("0");
-        }
-        return ascii(r.toPlainString());
     }
 
     // ------------------------------------------------------------------ byte ranges
@@ -400,15 +385,18 @@ public final class StringCommands {
             checkLength(engine, cur.length, add.length);
             out = Arrays.copyOf(cur, cur.length + add.length);
             System.arraycopy(add, 0, out, cur.length, add.length);
-            store(engine, db, argv[1], out, true);
+            store(engine, db, argv[1], out, true, StringEncoding.RAW);
         }
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(out.length);
     }
 
+    /** Largest Java array: a limit below any proto-max-bulk-len a configuration could set. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private static void checkLength(Engine engine, long offset, long len) {
-        if (offset + len > engine.protoMaxBulkLen()) {
+        if (offset + len > Math.min(engine.protoMaxBulkLen(), MAX_ARRAY)) {
             throw new Args.ArgException("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
         }
     }
@@ -469,7 +457,7 @@ public final class StringCommands {
             checkLength(engine, offset, value.length);
             byte[] out = new byte[(int) offset + value.length];
             System.arraycopy(value, 0, out, (int) offset, value.length);
-            store(engine, db, argv[1], out, false);
+            store(engine, db, argv[1], out, false, StringEncoding.RAW);
             engine.propagate(db.index(), argv);
             engine.addDirty(1);
             reply.integer(out.length);
@@ -482,7 +470,7 @@ public final class StringCommands {
         checkLength(engine, offset, value.length);
         byte[] out = Arrays.copyOf(cur, (int) Math.max(cur.length, offset + value.length));
         System.arraycopy(value, 0, out, (int) offset, value.length);
-        store(engine, db, argv[1], out, true);
+        store(engine, db, argv[1], out, true, StringEncoding.RAW);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(out.length);

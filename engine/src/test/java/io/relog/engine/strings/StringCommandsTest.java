@@ -48,6 +48,13 @@ class StringCommandsTest {
         assertThat(t.cmd("SET", "k", "v", "PX", "9223372036854775807"))
                 .isEqualTo(err("ERR invalid expire time in 'set' command"));
         assertThat(t.cmd("SET", "k", "v", "GET", "GET")).isEqualTo(NIL);
+        // The same option twice is accepted, the last value wins.
+        assertThat(t.cmd("SET", "k", "v", "EX", "10", "EX", "20", "NX", "NX")).isEqualTo(NIL);
+        assertThat(t.cmd("SET", "k", "v", "EX", "10", "EX", "20", "KEEPTTL")).isEqualTo(err(Errors.SYNTAX));
+        assertThat(t.cmd("SET", "k", "v", "EX", "10", "EX", "20")).isEqualTo(OK);
+        assertThat(t.cmd("TTL", "k")).isEqualTo(integer(20));
+        assertThat(t.cmd("SET", "k", "v", "KEEPTTL", "KEEPTTL")).isEqualTo(OK);
+        assertThat(t.cmd("TTL", "k")).isEqualTo(integer(20));
         assertThat(t.cmd("GET", "k")).isEqualTo(bulk("v"));
     }
 
@@ -134,7 +141,17 @@ class StringCommandsTest {
         assertThat(t.cmd("GETEX", "k")).isEqualTo(NIL);
         assertThat(t.takeStream()).containsExactly("PEXPIREAT k " + (START + 100_000), "PERSIST k",
                 "PEXPIREAT k 9999999999999", "DEL k");
+        // Like Redis, the time is validated only once there is a string to apply it to.
+        assertThat(t.cmd("GETEX", "k", "EX", "0")).isEqualTo(NIL);
+        assertThat(t.cmd("GETEX", "k", "EX", "abc")).isEqualTo(NIL);
+        t.cmd("SET", "k", "v");
         assertThat(t.cmd("GETEX", "k", "EX", "0")).isEqualTo(err("ERR invalid expire time in 'getex' command"));
+        assertThat(t.cmd("GETEX", "k", "EX", "abc")).isEqualTo(err(Errors.NOT_INTEGER));
+        assertThat(t.cmd("GETEX", "k", "PX", "9223372036854775807"))
+                .isEqualTo(err("ERR invalid expire time in 'getex' command"));
+        assertThat(t.cmd("GETEX", "k", "EX", "-5", "EX", "100")).isEqualTo(bulk("v"));
+        assertThat(t.cmd("GETEX", "k", "PERSIST", "PERSIST")).isEqualTo(bulk("v"));
+        assertThat(t.cmd("GETEX", "k", "EX", "1", "PX", "1")).isEqualTo(err(Errors.SYNTAX));
         assertThat(t.cmd("GETEX", "k", "PERSIST", "EX", "1")).isEqualTo(err(Errors.SYNTAX));
         assertThat(t.cmd("GETEX", "k", "EX")).isEqualTo(err(Errors.SYNTAX));
         assertThat(t.cmd("GETEX", "k", "foo")).isEqualTo(err(Errors.SYNTAX));
@@ -183,6 +200,13 @@ class StringCommandsTest {
         assertThat(t.cmd("INCRBYFLOAT", "f", "0.1")).isEqualTo(bulk("1.6"));
         assertThat(t.cmd("INCRBYFLOAT", "f", "1e2")).isEqualTo(bulk("101.6"));
         assertThat(t.cmd("INCRBYFLOAT", "f", "-101.6")).isEqualTo(bulk("0"));
+        t.cmd("SET", "x", "5.76");
+        assertThat(t.cmd("INCRBYFLOAT", "x", "3.0e3")).isEqualTo(bulk("3005.76000000000000001"));
+        t.cmd("SET", "h", "0x10");
+        assertThat(t.cmd("INCRBYFLOAT", "h", "1")).isEqualTo(bulk("17"));
+        t.cmd("SET", "i", "inf");
+        assertThat(t.cmd("INCRBYFLOAT", "i", "abc")).isEqualTo(err(Errors.NOT_FLOAT));
+        assertThat(t.cmd("INCRBYFLOAT", "i", "1")).isEqualTo(err("ERR increment would produce NaN or Infinity"));
         t.cmd("SET", "g", "3.0e3");
         assertThat(t.cmd("INCRBYFLOAT", "g", "1")).isEqualTo(bulk("3001"));
         assertThat(t.cmd("INCRBYFLOAT", "g", "abc")).isEqualTo(err(Errors.NOT_FLOAT));
