@@ -25,11 +25,15 @@ final class RedisServerProcess implements RunningServer {
     private final Process process;
     private final int port;
     private final Path dir;
+    /** Kills the child if the test JVM exits without closing it (a crash, an interrupted run). */
+    private final Thread killOnExit;
 
     private RedisServerProcess(Process process, int port, Path dir) {
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.killOnExit = new Thread(process::destroyForcibly, "kill redis-server " + port);
+        Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
     /** Starts redis-server and returns once it answers PING (or -NOAUTH, when a password is set). */
@@ -125,6 +129,11 @@ final class RedisServerProcess implements RunningServer {
     }
 
     private void stopProcess() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException e) {
+            // the JVM is already exiting: the hook runs anyway
+        }
         process.destroy();
         try {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
