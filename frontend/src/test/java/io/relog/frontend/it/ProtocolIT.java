@@ -131,19 +131,32 @@ class ProtocolIT extends AbstractServerIT {
 
     @Test
     void connectedClientsAndClientIdsTrackConnections() {
-        long before = connectedClients();
         long firstId = (Long) call("CLIENT", "ID");
         List<Jedis> extra = new ArrayList<>();
+        List<String> extraIds = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Jedis jedis = newConnection();
-            assertThat((Long) call(jedis, "CLIENT", "ID")).as("ids increase").isGreaterThan(firstId);
+            long id = (Long) call(jedis, "CLIENT", "ID");
+            assertThat(id).as("ids increase").isGreaterThan(firstId);
             extra.add(jedis);
+            extraIds.add(Long.toString(id));
         }
-        assertThat(connectedClients()).isEqualTo(before + 3);
+        assertThat(clientListIds()).containsAll(extraIds);
+        // connected_clients agrees with CLIENT LIST (closes of earlier tests' connections may still be in flight).
+        await().atMost(Duration.ofSeconds(5)).until(() -> connectedClients() == clientListIds().size());
         extra.forEach(Jedis::close);
-        await().atMost(Duration.ofSeconds(5)).until(() -> connectedClients() == before);
+        await().atMost(Duration.ofSeconds(5)).until(() -> clientListIds().stream().noneMatch(extraIds::contains));
+        await().atMost(Duration.ofSeconds(5)).until(() -> connectedClients() == clientListIds().size());
         long received = Long.parseLong(ServerCommandsIT.infoFields((String) call("INFO", "stats")).get("total_connections_received"));
         assertThat(received).isGreaterThanOrEqualTo(4);
+    }
+
+    private List<String> clientListIds() {
+        List<String> ids = new ArrayList<>();
+        for (String line : ((String) call("CLIENT", "LIST")).split("\n")) {
+            ids.add(ConnectionCommandsIT.clientFields(line).get("id"));
+        }
+        return ids;
     }
 
     @Test
