@@ -89,6 +89,36 @@ class ConnectionCommandsIT extends AbstractServerIT {
     }
 
     @Test
+    void resp3ReplyTypesOnTheWire() {
+        try (RespConnection raw = new RespConnection(server.server())) {
+            raw.call("HELLO", "3");
+            assertThat(raw.call("SET", "k", "v")).isEqualTo("+OK\r\n");
+            assertThat(raw.call("SET", "k", "w", "NX")).isEqualTo("_\r\n");
+            assertThat(raw.call("MGET", "k", "missing")).isEqualTo("*2\r\n$1\r\nv\r\n_\r\n");
+            assertThat(raw.call("INCRBYFLOAT", "f", "1.5")).isEqualTo("$3\r\n1.5\r\n");
+            assertThat(raw.call("OBJECT", "ENCODING", "missing")).isEqualTo("_\r\n");
+            assertThat(raw.call("CLIENT", "GETNAME")).isEqualTo("_\r\n");
+            assertThat(raw.call("SCAN", "0", "MATCH", "nomatch")).isEqualTo("*2\r\n$1\r\n0\r\n*0\r\n");
+            assertThat(raw.call("INFO", "keyspace")).as("INFO is a verbatim string")
+                    .isEqualTo("=48\r\ntxt:# Keyspace\r\ndb0:keys=2,expires=0,avg_ttl=0\r\n\r\n");
+            assertThat(raw.call("CLIENT", "INFO")).startsWith("=").contains("\r\ntxt:id=");
+            assertThat(raw.call("COMMAND", "INFO", "get")).startsWith("*1\r\n*10\r\n$3\r\nget\r\n:2\r\n"
+                    + "~2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n~3\r\n+@read\r\n+@string\r\n+@fast\r\n");
+            raw.call("MSET", "a", "ohmytext", "b", "mynewtext");
+            assertThat(raw.call("LCS", "a", "b", "IDX", "MINMATCHLEN", "4")).isEqualTo("%2\r\n$7\r\nmatches\r\n"
+                    + "*1\r\n*2\r\n*2\r\n:4\r\n:7\r\n*2\r\n:5\r\n:8\r\n$3\r\nlen\r\n:6\r\n");
+            assertThat(raw.call("GET")).isEqualTo("-ERR wrong number of arguments for 'get' command\r\n");
+        }
+    }
+
+    @Test
+    void helloAuthWithoutConfiguredPasswordAcceptsTheDefaultUser() {
+        Map<String, Object> hello = ServerCommandsIT.pairs((List<?>) call("HELLO", "2", "AUTH", "default", "anything"));
+        assertThat(hello.get("proto")).isEqualTo(2L);
+        assertThat(call("AUTH", "default", "anything")).isEqualTo("OK");
+    }
+
+    @Test
     void helloOptionsAndErrors() {
         assertThat(error("HELLO", "4")).isEqualTo("NOPROTO unsupported protocol version");
         assertThat(error("HELLO", "1")).isEqualTo("NOPROTO unsupported protocol version");
@@ -217,6 +247,8 @@ class ConnectionCommandsIT extends AbstractServerIT {
         assertThat(one.split("\n")).hasSize(1);
         assertThat(clientFields(one)).containsEntry("name", "other");
         assertThat((String) call("CLIENT", "LIST", "ID", "999999")).isEmpty();
+        String both = (String) call("CLIENT", "LIST", "ID", Long.toString(myId), "999999", Long.toString(otherId));
+        assertThat(both.split("\n")).hasSize(2);
         assertThat((String) call("CLIENT", "LIST", "TYPE", "normal")).contains("id=" + myId + " ", "id=" + otherId + " ");
         assertError("ERR Unknown client type 'foo'", "CLIENT", "LIST", "TYPE", "foo");
         assertError("ERR Invalid client ID", "CLIENT", "LIST", "ID", "x");
@@ -240,6 +272,14 @@ class ConnectionCommandsIT extends AbstractServerIT {
             assertThat(call("CLIENT", "KILL", "ADDR", addr)).isEqualTo(1L);
             assertThat(victim.isClosedByServer()).isTrue();
         }
+        try (RespConnection victim = new RespConnection(server.server())) {
+            String victimId = victim.call("CLIENT", "ID").substring(1).trim();
+            assertThat(call("CLIENT", "KILL", "ID", victimId, "LADDR", "1.2.3.4:5")).as("filters combine").isEqualTo(0L);
+            assertThat(call("CLIENT", "KILL", "ID", victimId, "LADDR", "127.0.0.1:" + server.port(), "USER", "default"))
+                    .isEqualTo(1L);
+            assertThat(victim.isClosedByServer()).isTrue();
+        }
+        assertError("ERR No such user 'nosuchuser'", "CLIENT", "KILL", "USER", "nosuchuser");
         assertError("ERR No such client", "CLIENT", "KILL", "1.2.3.4:5");
         assertError("ERR client-id should be greater than 0", "CLIENT", "KILL", "ID", "x");
         assertError("ERR Unknown client type 'foo'", "CLIENT", "KILL", "TYPE", "foo");

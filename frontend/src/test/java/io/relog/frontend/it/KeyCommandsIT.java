@@ -331,6 +331,33 @@ class KeyCommandsIT extends AbstractServerIT {
     }
 
     @Test
+    void objectEncodingFollowsTheValue() {
+        call("INCRBYFLOAT", "float", "1.5");
+        call("SET", "negative", "-1");
+        call("SET", "padded", "007");
+        call("SET", "spaced", " 12");
+        call("SET", "max", "9223372036854775807");
+        call("SET", "overflow", "9223372036854775808");
+        call("SET", "ttl", "123", "EX", "100");
+        call("INCR", "counter");
+        call("GETSET", "getset", "55");
+        call("SET", "e44", "x".repeat(44));
+        call("SET", "ranged", "abc");
+        call("SETRANGE", "ranged", "1", "z");
+        assertThat(call("OBJECT", "ENCODING", "float")).isEqualTo("embstr");
+        assertThat(call("OBJECT", "ENCODING", "negative")).isEqualTo("int");
+        assertThat(call("OBJECT", "ENCODING", "padded")).isEqualTo("embstr");
+        assertThat(call("OBJECT", "ENCODING", "spaced")).isEqualTo("embstr");
+        assertThat(call("OBJECT", "ENCODING", "max")).isEqualTo("int");
+        assertThat(call("OBJECT", "ENCODING", "overflow")).isEqualTo("embstr");
+        assertThat(call("OBJECT", "ENCODING", "ttl")).isEqualTo("int");
+        assertThat(call("OBJECT", "ENCODING", "counter")).isEqualTo("int");
+        assertThat(call("OBJECT", "ENCODING", "getset")).isEqualTo("int");
+        assertThat(call("OBJECT", "ENCODING", "e44")).as("44 bytes is the embstr limit").isEqualTo("embstr");
+        assertThat(call("OBJECT", "ENCODING", "ranged")).as("SETRANGE makes a raw string").isEqualTo("raw");
+    }
+
+    @Test
     void objectRefcountIdletimeFreq() {
         call("SET", "k", "hello");
         assertThat(call("OBJECT", "REFCOUNT", "k")).isEqualTo(1L);
