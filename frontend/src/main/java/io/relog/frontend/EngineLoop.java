@@ -12,6 +12,7 @@ import io.relog.frontend.resp.ReplyBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * hooks} (where the command log will seal its batch and, under {@code appendfsync always}, wait
  * for the fsync); only then hand each touched connection's replies to its channel with one
  * {@code writeAndFlush}. A reply is therefore never visible before the writes that precede it
- * are at the log. Then, every {@code 1000/hz} ms, the server cron (active expiry, idle clients).
+ * are at the log. Every {@code 1000/hz} ms the server cron (active expiry with a budget of a
+ * quarter of the period, like Redis' slow cycle; idle clients) runs before the hooks, so the
+ * deletions it propagates are sealed with the same iteration.
  *
  * <p><b>Buffers</b>: a connection's reply buffer belongs to this thread until it is handed to
  * the channel (Netty releases it after the write, or on failure); a closed connection's buffer is
@@ -55,7 +58,7 @@ public final class EngineLoop implements Runnable {
     private final ServerState state;
     private final Queue<Object> queue = PlatformDependent.newMpscQueue();
     private final List<ClientConnection> touched = new ArrayList<>();
-    private final List<IterationHook> hooks = new ArrayList<>();
+    private final List<IterationHook> hooks = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean sleeping;
@@ -71,7 +74,10 @@ public final class EngineLoop implements Runnable {
         thread.start();
     }
 
-    /** Adds a hook run after each iteration's commands, before replies are flushed. Call before start. */
+    /**
+     * Adds a hook run on the engine thread after each iteration that executed anything, before
+     * that iteration's replies are flushed. Any thread; takes effect from the next iteration.
+     */
     public void addIterationHook(IterationHook hook) {
         hooks.add(hook);
     }
@@ -119,16 +125,21 @@ public final class EngineLoop implements Runnable {
         try {
             while (running) {
                 boolean worked = drain();
-                if (!touched.isEmpty()) {
+                long now = System.nanoTime();
+                boolean cronRan = false;
+                if (now - nextCronNanos >= 0) {
+                    cron();
+                    cronRan = true;
+                    nextCronNanos = now + 1_000_000_000L / state.config().hz();
+                }
+                if (worked || cronRan) {
+                    // Commands and the cron (active expiry propagates DELs) may have written.
                     for (IterationHook h : hooks) {
                         h.afterIteration();
                     }
-                    flushTouched();
                 }
-                long now = System.nanoTime();
-                if (now - nextCronNanos >= 0) {
-                    cron();
-                    nextCronNanos = now + 1_000_000_000L / state.config().hz();
+                if (!touched.isEmpty()) {
+                    flushTouched();
                 }
                 if (!worked && running) {
                     sleeping = true;
@@ -210,7 +221,15 @@ public final class EngineLoop implements Runnable {
             if (spec != null) {
                 c.lastCommand = spec.name();
             }
-            engine.execute(c, argv, reply);
+            try {
+                engine.execute(c, argv, reply);
+            } catch (RuntimeException e) {
+                // A bug in a command must not take the engine thread down with it.
+                log.error("Command '{}' failed", spec != null ? spec.name() : "?", e);
+                reply.truncate(mark);
+                reply.error("ERR internal error executing '" + (spec != null ? spec.name() : "?") + "': "
+                        + e.getClass().getSimpleName());
+            }
         }
         if (skip || (wasOff && c.replyOff)) {
             reply.truncate(mark);

@@ -12,6 +12,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -79,6 +80,7 @@ public final class RelogServer implements AutoCloseable {
             Thread t = new Thread(this::close, "relog-shutdown");
             t.start();
         };
+        ServerCommands.applyToEngine(engine, config); // before the engine thread starts
         EngineCommands.registerAll(engine.commands());
         FrontendCommands.registerAll(engine.commands(), state);
         loop.start();
@@ -102,14 +104,15 @@ public final class RelogServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive() > 0)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        applyKeepalive(ch, config.tcpKeepalive());
                         ClientConnection conn = new ClientConnection(state.nextClientId.getAndIncrement(), ch, config,
                                 System.currentTimeMillis());
-                        ch.pipeline().addLast("decoder", new RequestDecoder(config, conn::authRequired));
+                        ch.pipeline().addLast("decoder",
+                                new RequestDecoder(config, conn::authRequired, state.netInputBytes));
                         ch.pipeline().addLast("connection", new ConnectionHandler(state, conn));
                     }
                 });
@@ -141,6 +144,19 @@ public final class RelogServer implements AutoCloseable {
             throw new java.io.IOException("Failed listening on port " + port + " (tcp): no bind address could be used");
         }
         return port;
+    }
+
+    /**
+     * TCP keepalive as Redis' {@code anetKeepAlive} sets it: probes after {@code seconds} idle,
+     * then every third of that, 3 times (the timing needs epoll; NIO only switches it on).
+     */
+    private static void applyKeepalive(SocketChannel ch, int seconds) {
+        ch.config().setKeepAlive(seconds > 0);
+        if (seconds > 0 && ch instanceof EpollSocketChannel e) {
+            e.config().setTcpKeepIdle(seconds);
+            e.config().setTcpKeepIntvl(Math.max(1, seconds / 3));
+            e.config().setTcpKeepCnt(3);
+        }
     }
 
     /**

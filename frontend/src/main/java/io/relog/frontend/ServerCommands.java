@@ -457,11 +457,18 @@ final class ServerCommands {
         }
         for (Map.Entry<String, String> c : changes.entrySet()) {
             config.set(c.getKey(), c.getValue());
-            if (c.getKey().equals("loglevel")) {
-                LogSetup.applyLevel(config.loglevel());
-            }
+        }
+        applyToEngine(e, config);
+        if (changes.containsKey("loglevel")) {
+            LogSetup.applyLevel(config.loglevel());
         }
         r.ok();
+    }
+
+    /** Hands the engine the directives it reads itself; at start and after CONFIG SET. Engine thread. */
+    static void applyToEngine(Engine e, ServerConfig config) {
+        e.setProtoMaxBulkLen(config.protoMaxBulkLen());
+        e.setMaxmemoryPolicy(config.maxmemoryPolicy());
     }
 
     private static String setFailed(String name, String reason) {
@@ -472,7 +479,7 @@ final class ServerCommands {
         e.resetStats();
         state.totalConnections.set(0);
         state.rejectedConnections.set(0);
-        state.netInputBytes.set(0);
+        state.netInputBytes.reset();
         state.netOutputBytes = 0;
         state.rejectedCalls = 0;
         r.ok();
@@ -636,7 +643,7 @@ final class ServerCommands {
                 field(sb, "total_connections_received", state.totalConnections.get());
                 field(sb, "total_commands_processed", e.totalCommands());
                 field(sb, "instantaneous_ops_per_sec", 0);
-                field(sb, "total_net_input_bytes", state.netInputBytes.get());
+                field(sb, "total_net_input_bytes", state.netInputBytes.sum());
                 field(sb, "total_net_output_bytes", state.netOutputBytes);
                 field(sb, "rejected_connections", state.rejectedConnections.get());
                 field(sb, "expired_keys", e.expiredKeys());
@@ -682,9 +689,14 @@ final class ServerCommands {
             }
             case "commandstats" -> {
                 sb.append("# Commandstats\r\n");
-                for (Map.Entry<CommandSpec, Engine.CommandStats> en : e.allStats().entrySet()) {
+                Map<CommandSpec, Engine.CommandStats> stats = e.allStats();
+                for (Map.Entry<CommandSpec, Engine.CommandStats> en : stats.entrySet()) {
                     Engine.CommandStats st = en.getValue();
                     if (st.calls == 0 && st.rejected == 0 && st.failed == 0) {
+                        continue;
+                    }
+                    // A container whose subcommands are counted is reported through them, as Redis does.
+                    if (en.getKey().subcommands().stream().anyMatch(stats::containsKey)) {
                         continue;
                     }
                     long usec = st.nanos / 1000;

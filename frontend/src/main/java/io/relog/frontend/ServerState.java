@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What the connection and server commands see of the running server: configuration, engine,
@@ -32,7 +33,7 @@ final class ServerState {
     final AtomicLong nextClientId = new AtomicLong(1);
     final AtomicLong totalConnections = new AtomicLong();
     final AtomicLong rejectedConnections = new AtomicLong();
-    final AtomicLong netInputBytes = new AtomicLong();
+    final LongAdder netInputBytes = new LongAdder();
     long netOutputBytes;
     long rejectedCalls;
 

@@ -1,5 +1,7 @@
 package io.relog.frontend;
 
+import io.relog.engine.Engine;
+import io.relog.engine.command.Args;
 import io.relog.engine.command.CommandHandler;
 import io.relog.engine.command.CommandSpec;
 import io.relog.engine.command.CommandTable;
@@ -45,10 +47,30 @@ final class SpecBuilder {
                 return;
             }
             CommandSpec sub = argv.length < 2 || argv[1].length > 64 ? null : Subcommands.lookup(self[0], argv[1]);
-            if (sub != null && session instanceof ClientConnection c) {
+            if (sub == null) {
+                toSubcommand.execute(engine, session, argv, reply); // replies Redis' unknown-subcommand error
+                return;
+            }
+            if (session instanceof ClientConnection c) {
                 c.lastCommand = sub.name();
             }
-            toSubcommand.execute(engine, session, argv, reply);
+            // Counted per subcommand, as Redis' INFO commandstats reports them (cmdstat_client|id).
+            Engine.CommandStats st = engine.stats(sub);
+            if (!sub.arityAccepts(argv.length)) {
+                st.rejected++;
+                toSubcommand.execute(engine, session, argv, reply); // replies Redis' arity error
+                return;
+            }
+            long start = System.nanoTime();
+            try {
+                toSubcommand.execute(engine, session, argv, reply);
+            } catch (Args.ArgException e) {
+                st.failed++;
+                throw e;
+            } finally {
+                st.calls++;
+                st.nanos += System.nanoTime() - start;
+            }
         };
         self[0] = CommandSpec.withSubcommands(name, arity, flags, 0, 0, 0, acl, group, since, summary, subs, dispatch);
         return self[0];

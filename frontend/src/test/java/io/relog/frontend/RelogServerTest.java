@@ -190,7 +190,10 @@ class RelogServerTest {
             String info = j.info();
             assertThat(info).contains("redis_version:7.0.15\r\n", "relog_version:", "role:master\r\n",
                     "connected_slaves:0\r\n", "master_repl_offset:0\r\n", "# Keyspace");
-            assertThat(j.info("commandstats")).contains("cmdstat_ping:calls=");
+            assertThat(j.info("commandstats")).contains("cmdstat_ping:calls=", "cmdstat_client|id:calls=",
+                    "cmdstat_config|set:calls=").doesNotContain("cmdstat_client:");
+            assertThat(j.info("stats")).containsPattern("total_net_input_bytes:[1-9]")
+                    .containsPattern("total_net_output_bytes:[1-9]");
             assertThat(j.lastsave()).isPositive();
         }
     }
@@ -234,9 +237,70 @@ class RelogServerTest {
     }
 
     @Test
+    void idleClientsAreClosedAfterTimeout() throws IOException {
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            j.configSet("timeout", "1");
+        }
+        try (RawClient idle = new RawClient(server.port())) {
+            assertThat(idle.command("PING").read(7)).isEqualTo("+PONG\r\n");
+            assertThat(idle.readUntilClosed()).isEmpty(); // within the 5 s socket timeout
+        } finally {
+            try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+                j.configSet("timeout", "0");
+            }
+        }
+    }
+
+    private static final redis.clients.jedis.commands.ProtocolCommand DEBUG = () -> "DEBUG".getBytes();
+
+    @Test
+    void debugNeedsEnableDebugCommand() throws Exception {
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            assertThatThrownBy(() -> j.sendCommand(DEBUG, "SLEEP", "0"))
+                    .hasMessageStartingWith("ERR DEBUG command not allowed.");
+        }
+        try (RelogServer local = RelogServer.start(ServerConfig.fromArgs("--port", "0", "--dir",
+                dir.resolve("debug").toString(), "--enable-debug-command", "local"));
+                Jedis j = new Jedis("127.0.0.1", local.port());
+                Jedis other = new Jedis("127.0.0.1", local.port())) {
+            other.ping();
+            long start = System.nanoTime();
+            Thread sleeper = new Thread(() -> j.sendCommand(DEBUG, "SLEEP", "0.3"));
+            sleeper.start();
+            Thread.sleep(50);
+            assertThat(other.ping()).isEqualTo("PONG"); // served only once the engine thread wakes up
+            assertThat(System.nanoTime() - start).isGreaterThan(250_000_000L);
+            sleeper.join();
+        }
+    }
+
+    @Test
+    void repliesAreReleasedOnlyAfterTheIterationHook() throws Exception {
+        java.util.concurrent.atomic.AtomicLong hookDone = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean slow = new java.util.concurrent.atomic.AtomicBoolean();
+        server.engineLoop().addIterationHook(() -> {
+            if (slow.compareAndSet(true, false)) {
+                try {
+                    Thread.sleep(200); // like waiting for an fsync under appendfsync always
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                hookDone.set(System.nanoTime());
+            }
+        });
+        try (RawClient c = new RawClient(server.port())) {
+            slow.set(true);
+            c.command("ECHO", "after-hook");
+            assertThat(c.read(17)).isEqualTo("$10\r\nafter-hook\r\n");
+            long received = System.nanoTime();
+            assertThat(hookDone.get()).isPositive().isLessThanOrEqualTo(received);
+        }
+    }
+
+    @Test
     void quitClosesAfterOk() throws IOException {
         try (RawClient c = new RawClient(server.port())) {
-            assertThat(c.command("QUIT").command("PING").readUntilClosed()).isEqualTo("+OK\r\n");
+            assertThat(c.command("QUIT").readUntilClosed()).isEqualTo("+OK\r\n");
         }
     }
 

@@ -7,6 +7,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.relog.frontend.config.ServerConfig;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ public final class RequestDecoder extends ByteToMessageDecoder {
 
     private final ServerConfig config;
     private final BooleanSupplier authRequired;
+    private final LongAdder inputBytes;
 
     // Progress through a multibulk request that has not fully arrived.
     private byte[][] args;
@@ -52,8 +54,22 @@ public final class RequestDecoder extends ByteToMessageDecoder {
      * @param authRequired whether this client must still authenticate (tightens the limits)
      */
     public RequestDecoder(ServerConfig config, BooleanSupplier authRequired) {
+        this(config, authRequired, new LongAdder());
+    }
+
+    /** @param inputBytes counts every byte received, for {@code total_net_input_bytes} */
+    public RequestDecoder(ServerConfig config, BooleanSupplier authRequired, LongAdder inputBytes) {
         this.config = config;
         this.authRequired = authRequired;
+        this.inputBytes = inputBytes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf b) {
+            inputBytes.add(b.readableBytes());
+        }
+        super.channelRead(ctx, msg);
     }
 
     /**
