@@ -328,6 +328,8 @@ class ServerCommandsIT extends AbstractServerIT {
         assertError(String.format(failed, "hz", "argument couldn't be parsed into an integer"), "CONFIG", "SET", "hz", "abc");
         assertError(String.format(failed, "timeout", "argument must be between 0 and 2147483647 inclusive"),
                 "CONFIG", "SET", "timeout", "-1");
+        assertError(String.format(failed, "appendonly", "argument must be 'yes' or 'no'"),
+                "CONFIG", "SET", "appendonly", "maybe");
         assertError(String.format(failed, "lazyfree-lazy-eviction", "argument must be 'yes' or 'no'"),
                 "CONFIG", "SET", "lazyfree-lazy-eviction", "maybe");
         assertError(String.format(failed, "databases", "can't set immutable config"), "CONFIG", "SET", "databases", "20");
