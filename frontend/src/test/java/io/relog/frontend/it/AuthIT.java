@@ -4,12 +4,19 @@ import static io.relog.frontend.it.AbstractServerIT.call;
 import static io.relog.frontend.it.AbstractServerIT.error;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.protocol.ProtocolVersion;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -64,6 +71,29 @@ class AuthIT {
                 DefaultJedisClientConfig.builder().password(PASSWORD).build())) {
             assertThat(jedis.ping()).isEqualTo("PONG");
             assertThat(jedis.configGet("requirepass")).containsEntry("requirepass", PASSWORD);
+        }
+    }
+
+    @Test
+    void lettuceOverResp3AuthenticatesWithHello() {
+        RedisClient client = RedisClient.create(RedisURI.builder().withHost(server.host()).withPort(server.port())
+                .withPassword(PASSWORD.toCharArray()).withTimeout(Duration.ofSeconds(5)).build());
+        client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP3).build());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            assertThat(connection.sync().ping()).isEqualTo("PONG");
+            assertThat(connection.sync().clientInfo()).contains(" resp=3", " user=default");
+        } finally {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void shutdownNeedsAuthentication() {
+        try (Jedis jedis = plain()) {
+            assertThat(error(jedis, "SHUTDOWN", "NOSAVE")).isEqualTo(NOAUTH);
+        }
+        try (Jedis jedis = plain()) {
+            assertThat(call(jedis, "AUTH", PASSWORD)).as("the server is still up").isEqualTo("OK");
         }
     }
 
