@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Debian's {@code redis-cli} (redis-tools) against the server: its stdout is compared byte for
  * byte, in raw mode (the default when stdout is not a terminal) and formatted ({@code --no-raw}),
- * over RESP2 and RESP3 ({@code -3}), plus its SCAN, pipe and bigkeys modes.
+ * over RESP2 and RESP3 ({@code -3}), plus its SCAN, pipe and bigkeys modes; and a short
+ * {@code redis-benchmark} run (many pipelining clients at once).
  */
 class RedisCliIT extends AbstractServerIT {
 
@@ -150,6 +151,17 @@ class RedisCliIT extends AbstractServerIT {
     }
 
     @Test
+    void redisBenchmarkWithManyPipelinedClients() {
+        CliResult result = runTool(server.server(), "/usr/bin/redis-benchmark",
+                List.of("-t", "set,get,incr", "-n", "2000", "-c", "10", "-P", "8", "-q"));
+        assertThat(result.exitCode).as(result.stderr).isZero();
+        assertThat(result.stdout).contains("SET: ", "GET: ", "INCR: ").contains("requests per second");
+        assertThat(call("GET", "counter:__rand_int__")).as("every pipelined INCR counted").isEqualTo("2000");
+        assertThat(call("STRLEN", "key:__rand_int__")).isEqualTo(3L);
+        assertThat(call("DBSIZE")).isEqualTo(2L);
+    }
+
+    @Test
     void infoAndConfig() {
         assertThat(cli("INFO", "server")).startsWith("# Server\r\n").contains("\r\nredis_version:");
         assertThat(cli("CONFIG", "GET", "databases")).isEqualTo("databases\n16\n");
@@ -193,8 +205,16 @@ class RedisCliIT extends AbstractServerIT {
         return run(server.server(), args, stdin, Map.of());
     }
 
+    static CliResult runTool(RunningServer target, String executable, List<String> args) {
+        return run(target, executable, args, null, Map.of());
+    }
+
     static CliResult run(RunningServer target, List<String> args, String stdin, Map<String, String> env) {
-        List<String> command = new ArrayList<>(List.of(REDIS_CLI, "-h", target.host(), "-p", Integer.toString(target.port())));
+        return run(target, REDIS_CLI, args, stdin, env);
+    }
+
+    static CliResult run(RunningServer target, String executable, List<String> args, String stdin, Map<String, String> env) {
+        List<String> command = new ArrayList<>(List.of(executable, "-h", target.host(), "-p", Integer.toString(target.port())));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove("REDISCLI_AUTH");
