@@ -344,6 +344,14 @@ class ConnectionCommandsIT extends AbstractServerIT {
         assertThat(call("CLIENT", "NO-TOUCH", "off")).isEqualTo("OK");
         assertThat(clientFields((String) call("CLIENT", "INFO")).get("flags")).doesNotContain("T");
         assertError("ERR syntax error", "CLIENT", "NO-TOUCH", "maybe");
+        call("SET", "k", "v");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(100)).until(() -> (Long) call("OBJECT", "IDLETIME", "k") >= 1);
+        call("CLIENT", "NO-TOUCH", "on");
+        assertThat(call("GET", "k")).isEqualTo("v");
+        assertThat((Long) call("OBJECT", "IDLETIME", "k")).as("a no-touch GET leaves the idle time").isGreaterThanOrEqualTo(1L);
+        assertThat(call("TOUCH", "k")).isEqualTo(1L);
+        assertThat(call("OBJECT", "IDLETIME", "k")).as("TOUCH still touches").isEqualTo(0L);
     }
 
     @Test

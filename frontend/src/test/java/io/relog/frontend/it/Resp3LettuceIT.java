@@ -265,6 +265,22 @@ class Resp3LettuceIT extends AbstractServerIT {
     }
 
     @Test
+    void databaseFromTheUriIsSelectedOnConnect() {
+        RedisClient client = RedisClient.create(RedisURI.builder().withHost(server.host()).withPort(server.port())
+                .withDatabase(7).withTimeout(Duration.ofSeconds(5)).build());
+        client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP3).build());
+        try (StatefulRedisConnection<String, String> db7 = client.connect()) {
+            db7.sync().set("in7", "v");
+            assertThat(db7.sync().clientInfo()).contains(" db=7 ");
+        } finally {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+        assertThat(call("EXISTS", "in7")).isEqualTo(0L);
+        call("SELECT", "7");
+        assertThat(call("GET", "in7")).isEqualTo("v");
+    }
+
+    @Test
     void selectAndSwapdbPerConnection() {
         assertThat(lettuce.select(2)).isEqualTo("OK");
         lettuce.set("in2", "v");
