@@ -51,6 +51,9 @@ public final class ClientConnection extends Session {
         this.reply = new ReplyBuffer(channel.alloc());
         this.createdAtMs = nowMs;
         this.lastInteractionMs = nowMs;
+        // As Redis: a client connecting while the default user needs no password is authenticated,
+        // and stays so if a password is set later (CONFIG SET requirepass).
+        this.authenticated = config.requirepass().isEmpty();
         this.addr = format(channel.remoteAddress());
         this.laddr = format(channel.localAddress());
     }

@@ -207,7 +207,7 @@ final class ConnectionCommands {
         c.skipNext = false;
         c.noEvict = false;
         c.noTouch = false;
-        c.authenticated(false);
+        c.authenticated(state.config().requirepass().isEmpty()); // back to the default user
         r.simple("RESET");
     }
 

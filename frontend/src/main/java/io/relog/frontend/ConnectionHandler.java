@@ -43,6 +43,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             ctx.writeAndFlush(Unpooled.wrappedBuffer(MAX_CLIENTS)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        log.debug("Accepted {}", conn.addr());
         state.loop.execute(() -> state.clients.put(conn.id(), conn));
         ctx.fireChannelActive();
     }
@@ -86,6 +87,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        log.debug("Client closed connection id={} addr={}", conn.id(), conn.addr());
         state.connectedCount.decrementAndGet();
         pending.clear();
         state.loop.execute(() -> {

@@ -264,6 +264,7 @@ public final class EngineLoop implements Runnable {
         long period = 1_000_000_000L / state.config().hz();
         engine.activeExpireCycle(period / 4);
         state.closeIdleClients();
+        state.sampleRates();
     }
 
     private void releaseAll() {

@@ -20,6 +20,7 @@ import io.relog.engine.Clock;
 import io.relog.engine.Engine;
 import io.relog.engine.EngineCommands;
 import io.relog.engine.propagation.Propagation;
+import io.relog.frontend.config.RelogVersion;
 import io.relog.frontend.config.ServerConfig;
 import io.relog.frontend.resp.RequestDecoder;
 import java.net.InetSocketAddress;
@@ -87,6 +88,9 @@ public final class RelogServer implements AutoCloseable {
         for (Channel ch : listeners) {
             ch.config().setAutoRead(true);
         }
+        log.info("Relog {} (Redis {} compatible), pid={}, Java {}", RelogVersion.VERSION, RelogVersion.REDIS_VERSION,
+                ProcessHandle.current().pid(), System.getProperty("java.version"));
+        log.info("Running mode=standalone, port={}.", port);
         log.info("Server initialized ({} transport, {} IO thread(s))", epoll ? "epoll" : "nio", config.ioThreads());
         log.info("Ready to accept connections tcp");
     }

@@ -579,7 +579,7 @@ final class ServerCommands {
                 field(sb, "configured_hz", c.get("hz"));
                 field(sb, "lru_clock", e.lruClock());
                 field(sb, "executable", "");
-                field(sb, "config_file", "");
+                field(sb, "config_file", c.configFile() == null ? "" : c.configFile().toString());
                 field(sb, "io_threads_active", 0);
                 field(sb, "relog_version", RelogVersion.VERSION);
                 field(sb, "java_version", System.getProperty("java.version"));
@@ -642,7 +642,11 @@ final class ServerCommands {
                 sb.append("# Stats\r\n");
                 field(sb, "total_connections_received", state.totalConnections.get());
                 field(sb, "total_commands_processed", e.totalCommands());
-                field(sb, "instantaneous_ops_per_sec", 0);
+                field(sb, "instantaneous_ops_per_sec", state.opsPerSec.instantaneous());
+                field(sb, "instantaneous_input_kbps", String.format(Locale.ROOT, "%.2f",
+                        state.inputBytesPerSec.instantaneous() / 1024.0));
+                field(sb, "instantaneous_output_kbps", String.format(Locale.ROOT, "%.2f",
+                        state.outputBytesPerSec.instantaneous() / 1024.0));
                 field(sb, "total_net_input_bytes", state.netInputBytes.sum());
                 field(sb, "total_net_output_bytes", state.netOutputBytes);
                 field(sb, "rejected_connections", state.rejectedConnections.get());

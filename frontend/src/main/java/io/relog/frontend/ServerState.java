@@ -37,6 +37,18 @@ final class ServerState {
     long netOutputBytes;
     long rejectedCalls;
 
+    final InstantaneousRate opsPerSec = new InstantaneousRate();
+    final InstantaneousRate inputBytesPerSec = new InstantaneousRate();
+    final InstantaneousRate outputBytesPerSec = new InstantaneousRate();
+
+    /** Samples the instantaneous_* rates, at most every 100 ms as Redis does. Engine thread (cron). */
+    void sampleRates() {
+        long now = System.nanoTime();
+        opsPerSec.sample(now, engine.totalCommands());
+        inputBytesPerSec.sample(now, netInputBytes.sum());
+        outputBytesPerSec.sample(now, netOutputBytes);
+    }
+
     /** Pending commands per connection above which its reads pause until the engine catches up. */
     static final int MAX_PENDING_COMMANDS = 64 * 1024;
 

@@ -298,6 +298,19 @@ class RelogServerTest {
     }
 
     @Test
+    void maxclientsRefusesWithRedisError() throws Exception {
+        try (RelogServer small = RelogServer.start(ServerConfig.fromArgs("--port", "0", "--dir",
+                dir.resolve("small").toString(), "--maxclients", "1"));
+                RawClient first = new RawClient(small.port())) {
+            assertThat(first.command("PING").read(7)).isEqualTo("+PONG\r\n");
+            try (RawClient second = new RawClient(small.port())) {
+                assertThat(second.readUntilClosed()).isEqualTo("-ERR max number of clients reached\r\n");
+            }
+            assertThat(first.command("PING").read(7)).isEqualTo("+PONG\r\n"); // still served
+        }
+    }
+
+    @Test
     void quitClosesAfterOk() throws IOException {
         try (RawClient c = new RawClient(server.port())) {
             assertThat(c.command("QUIT").readUntilClosed()).isEqualTo("+OK\r\n");
@@ -381,11 +394,22 @@ class RelogServerTest {
             try (Jedis j = new Jedis("127.0.0.1", secured.port())) {
                 assertThat(j.auth("default", "s3cret")).isEqualTo("OK");
                 assertThat(j.ping()).isEqualTo("PONG");
+                assertThat(j.sendCommand(redis.clients.jedis.Protocol.Command.RESET)).isEqualTo("RESET".getBytes());
+                assertThatThrownBy(j::ping).hasMessage("NOAUTH Authentication required.");
             }
         }
-        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+        try (Jedis j = new Jedis("127.0.0.1", server.port()); Jedis before = new Jedis("127.0.0.1", server.port())) {
             assertThatThrownBy(() -> j.auth("x")).hasMessageStartingWith(
                     "ERR AUTH <password> called without any password configured for the default user.");
+            before.ping();
+            j.configSet("requirepass", "later");
+            try (RawClient after = new RawClient(server.port())) {
+                // Connected before the password: still authenticated, as in Redis. New ones are not.
+                assertThat(before.ping()).isEqualTo("PONG");
+                assertThat(after.command("PING").read(34)).isEqualTo("-NOAUTH Authentication required.\r\n");
+            } finally {
+                j.configSet("requirepass", "");
+            }
         }
     }
 

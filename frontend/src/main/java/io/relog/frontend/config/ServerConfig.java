@@ -92,6 +92,7 @@ public final class ServerConfig {
     }
 
     private final Map<String, String> values = new ConcurrentHashMap<>();
+    private Path configFile;
 
     // Hot values read on IO threads for every request.
     private volatile long protoMaxBulkLen;
@@ -122,6 +123,7 @@ public final class ServerConfig {
         ServerConfig c = new ServerConfig();
         Set<String> seenMultiArg = new HashSet<>();
         if (configFileOrNull != null) {
+            c.configFile = configFileOrNull.toAbsolutePath().normalize();
             c.readFile(configFileOrNull, seenMultiArg, 0);
         }
         c.readArgs(args, seenMultiArg);
@@ -337,6 +339,11 @@ public final class ServerConfig {
     public void setEffective(String name, String value) {
         values.put(name, value);
         refreshCaches();
+    }
+
+    /** The configuration file the server was started with (absolute), or null. */
+    public Path configFile() {
+        return configFile;
     }
 
     // ------------------------------------------------------------------ typed getters
