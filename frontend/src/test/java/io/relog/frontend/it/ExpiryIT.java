@@ -115,4 +115,22 @@ class ExpiryIT extends AbstractServerIT {
         eventually().until(() -> (Long) call("PTTL", "k") < first - 100);
         assertThat((Long) call("PTTL", "k")).isPositive();
     }
+
+    @Test
+    void ttlTravelsWithRenameMoveAndSwapdb() {
+        call("SET", "renamed-from", "v", "PX", "150");
+        call("RENAME", "renamed-from", "renamed");
+        call("SET", "moved", "v", "PX", "150");
+        call("MOVE", "moved", "1");
+        call("SELECT", "2");
+        call("SET", "swapped", "v", "PX", "150");
+        call("SET", "stays-in-2", "v");
+        call("SWAPDB", "2", "3");
+        call("SELECT", "0");
+        // Nobody reads them: the active cycle must find each in its new place.
+        eventually().until(() -> ServerCommandsIT.infoFields((String) call("INFO", "keyspace"))
+                .equals(java.util.Map.of("db3", "keys=1,expires=0,avg_ttl=0")));
+        call("SELECT", "3");
+        assertThat(call("KEYS", "*")).isEqualTo(List.of("stays-in-2"));
+    }
 }

@@ -351,4 +351,19 @@ class StringCommandsIT extends AbstractServerIT {
         assertThat(call("MSETNX", "x", "1", "x", "2")).isEqualTo(1L);
         assertThat(call("GET", "x")).isEqualTo("2");
     }
+
+    @Test
+    void incrbyfloatFormatsLikeRedisLongDouble() {
+        assertThat(call("INCRBYFLOAT", "f", "0.1")).isEqualTo("0.1");
+        assertThat(call("INCRBYFLOAT", "f", "0.1")).isEqualTo("0.2");
+        assertThat(call("INCRBYFLOAT", "f", "0.1")).as("no binary-double residue").isEqualTo("0.3");
+        assertThat(call("INCRBYFLOAT", "g", "10.5")).isEqualTo("10.5");
+        assertThat(call("INCRBYFLOAT", "g", "0.1")).isEqualTo("10.6");
+        assertThat(call("INCRBYFLOAT", "h", "1.23456789012345678")).isEqualTo("1.23456789012345678");
+        assertThat(call("INCRBYFLOAT", "e17", "1e17")).isEqualTo("100000000000000000");
+        assertThat(call("INCRBYFLOAT", "zero", "-0")).isEqualTo("0");
+        assertThat(call("INCRBYFLOAT", "half", ".5")).isEqualTo("0.5");
+        assertThat(call("INCRBYFLOAT", "five", "5.")).isEqualTo("5");
+        assertThat(call("INCRBYFLOAT", "hex", "0x10")).isEqualTo("16");
+    }
 }
