@@ -366,4 +366,21 @@ class StringCommandsIT extends AbstractServerIT {
         assertThat(call("INCRBYFLOAT", "five", "5.")).isEqualTo("5");
         assertThat(call("INCRBYFLOAT", "hex", "0x10")).isEqualTo("16");
     }
+
+    @Test
+    void integerArgumentsAreParsedStrictly() {
+        call("SET", "k", "5");
+        String notAnInteger = "ERR value is not an integer or out of range";
+        for (String bad : List.of("+5", " 5", "5 ", "5.0", "-0", "010", "00", "9223372036854775808", "", "0x10")) {
+            assertThat(error("INCRBY", "k", bad)).as("INCRBY k '%s'", bad).isEqualTo(notAnInteger);
+            assertThat(error("EXPIRE", "k", bad)).as("EXPIRE k '%s'", bad).isEqualTo(notAnInteger);
+            assertThat(error("SETEX", "k2", bad, "v")).as("SETEX k2 '%s'", bad).isEqualTo(notAnInteger);
+            assertThat(error("GETRANGE", "k", bad, "1")).as("GETRANGE k '%s' 1", bad).isEqualTo(notAnInteger);
+            assertThat(error("SELECT", bad)).as("SELECT '%s'", bad).isEqualTo(notAnInteger);
+        }
+        assertThat(call("GET", "k")).isEqualTo("5");
+        assertThat(call("TTL", "k")).isEqualTo(-1L);
+        assertThat(call("EXISTS", "k2")).isEqualTo(0L);
+        assertThat(call("INCRBY", "k", "-9223372036854775808")).isEqualTo(-9223372036854775803L);
+    }
 }
