@@ -56,6 +56,7 @@ public final class Main {
             return 0;
         }
         Path file = null;
+        String fileName = null;
         String[] rest = args;
         if (args.length > 0 && !args[0].startsWith("--")) {
             if (args[0].equals("-")) {
@@ -63,6 +64,7 @@ public final class Main {
                 Files.write(tmp, System.in.readAllBytes());
                 tmp.toFile().deleteOnExit();
                 file = tmp;
+                fileName = "standard input";
             } else {
                 file = Path.of(args[0]);
             }
@@ -70,7 +72,7 @@ public final class Main {
         }
         ServerConfig config;
         try {
-            config = ServerConfig.parse(file, rest);
+            config = ServerConfig.parse(file, fileName, Arrays.asList(rest));
         } catch (ConfigException e) {
             err.println();
             err.println(e.getMessage());

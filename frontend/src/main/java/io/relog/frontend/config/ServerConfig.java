@@ -120,13 +120,22 @@ public final class ServerConfig {
      * @throws ConfigException naming the file (or the command line), the line and the reason
      */
     public static ServerConfig parse(Path configFileOrNull, String... args) throws ConfigException {
+        return parse(configFileOrNull, null, List.of(args));
+    }
+
+    /**
+     * Like {@link #parse(Path, String...)}, naming the file {@code displayName} in errors and INFO
+     * (e.g. {@code "standard input"} for a configuration piped in and saved to a temporary file).
+     */
+    public static ServerConfig parse(Path configFileOrNull, String displayName, List<String> args)
+            throws ConfigException {
         ServerConfig c = new ServerConfig();
         Set<String> seenMultiArg = new HashSet<>();
         if (configFileOrNull != null) {
             c.configFile = configFileOrNull.toAbsolutePath().normalize();
-            c.readFile(configFileOrNull, seenMultiArg, 0);
+            c.readFile(configFileOrNull, displayName, seenMultiArg, 0);
         }
-        c.readArgs(args, seenMultiArg);
+        c.readArgs(args.toArray(new String[0]), seenMultiArg);
         return c;
     }
 
@@ -139,8 +148,8 @@ public final class ServerConfig {
         }
     }
 
-    private void readFile(Path file, Set<String> seenMultiArg, int depth) throws ConfigException {
-        String source = "the configuration file " + file;
+    private void readFile(Path file, String displayName, Set<String> seenMultiArg, int depth) throws ConfigException {
+        String source = "the configuration file " + (displayName != null ? displayName : file.toString());
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -177,7 +186,7 @@ public final class ServerConfig {
                 if (!inc.isAbsolute() && file.getParent() != null && !Files.exists(inc)) {
                     inc = file.getParent().resolve(inc);
                 }
-                readFile(inc, seenMultiArg, depth + 1);
+                readFile(inc, null, seenMultiArg, depth + 1);
                 continue;
             }
             String reason = apply(name, tokens.subList(1, tokens.size()), seenMultiArg);
