@@ -135,6 +135,29 @@ class KeyCommandsIT extends AbstractServerIT {
     }
 
     @Test
+    void manyKeysAreAllReachable() {
+        int n = 20_000;
+        redis.clients.jedis.Pipeline pipeline = redis.pipelined();
+        for (int i = 0; i < n; i++) {
+            pipeline.set("many:" + i, Integer.toString(i));
+        }
+        pipeline.sync();
+        assertThat(call("DBSIZE")).isEqualTo((long) n);
+        assertThat((List<?>) call("KEYS", "many:1????")).hasSize(10_000);
+        assertThat(fullScan("SCAN", "%s", "COUNT", "500")).hasSize(n);
+        pipeline = redis.pipelined();
+        for (int i = 0; i < n; i += 2) {
+            pipeline.del("many:" + i);
+        }
+        pipeline.sync();
+        assertThat(call("DBSIZE")).isEqualTo((long) n / 2);
+        assertThat(call("MGET", "many:0", "many:1", "many:19999")).isEqualTo(java.util.Arrays.asList(null, "1", "19999"));
+        assertThat(fullScan("SCAN", "%s", "COUNT", "100")).hasSize(n / 2).allMatch(k -> Integer.parseInt(k.substring(5)) % 2 == 1);
+        assertThat(call("FLUSHDB", "ASYNC")).isEqualTo("OK");
+        assertThat(call("DBSIZE")).isEqualTo(0L);
+    }
+
+    @Test
     void scanMatchAndType() {
         for (int i = 0; i < 50; i++) {
             call("SET", "user:" + i, "v");
