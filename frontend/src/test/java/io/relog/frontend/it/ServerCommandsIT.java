@@ -477,8 +477,14 @@ class ServerCommandsIT extends AbstractServerIT {
             call(jedis, "SET", "k", "v");
             assertError(jedis, "ERR syntax error", "SHUTDOWN", "foo");
             assertError(jedis, "ERR No shutdown in progress.", "SHUTDOWN", "ABORT");
+            assertError(jedis, "ERR syntax error", "SHUTDOWN", "SAVE", "NOSAVE");
+            assertError(jedis, "ERR syntax error", "SHUTDOWN", "ABORT", "NOW");
+            assertThat(call(jedis, "GET", "k")).as("failed SHUTDOWNs leave the server up").isEqualTo("v");
             assertThatThrownBy(() -> call(jedis, "SHUTDOWN", "NOSAVE")).isInstanceOf(JedisConnectionException.class);
             await().atMost(Duration.ofSeconds(10)).until(() -> !RedisServerProcess.answersPing(s.port()));
+            if (s instanceof RedisServerProcess) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> !((RedisServerProcess) s).isAlive());
+            }
         }
     }
 
