@@ -119,6 +119,11 @@ final class RedisServerProcess implements RunningServer {
     }
 
     @Override
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
     public int port() {
         return port;
     }

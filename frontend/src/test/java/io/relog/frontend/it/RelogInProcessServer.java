@@ -39,6 +39,11 @@ final class RelogInProcessServer implements RunningServer {
     }
 
     @Override
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
     public int port() {
         return server.port();
     }

@@ -18,6 +18,9 @@ public interface RunningServer extends AutoCloseable {
     /** TCP port the server listens on. */
     int port();
 
+    /** The server's data directory ({@code --dir}), a fresh temporary directory. */
+    java.nio.file.Path dir();
+
     /** Stops the server and deletes its data directory; idempotent. */
     @Override
     void close();

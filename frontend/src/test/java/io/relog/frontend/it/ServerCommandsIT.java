@@ -280,6 +280,8 @@ class ServerCommandsIT extends AbstractServerIT {
         assertThat(upper.get(1)).isEqualTo(Integer.toString(server.port()));
         assertThat(pairs((List<?>) call("CONFIG", "GET", "appendonly"))).containsEntry("appendonly", "no");
         assertThat(pairs((List<?>) call("CONFIG", "GET", "databases"))).containsEntry("databases", "16");
+        assertThat(pairs((List<?>) call("CONFIG", "GET", "dir"))).as("the absolute data directory")
+                .containsEntry("dir", server.dir().toAbsolutePath().toString());
         assertThat(pairs((List<?>) call("CONFIG", "GET", "*"))).containsKeys("port", "dir", "requirepass", "save",
                 "appendfsync", "maxmemory");
         assertThat(call("CONFIG", "GET", "nosuchparameter")).isEqualTo(List.of());

@@ -80,6 +80,10 @@ public final class ServerUnderTest implements BeforeAllCallback, AfterAllCallbac
         return server().port();
     }
 
+    public java.nio.file.Path dir() {
+        return server().dir();
+    }
+
     public Target target() {
         return server().target();
     }
