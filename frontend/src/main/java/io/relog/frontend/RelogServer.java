@@ -50,7 +50,8 @@ public final class RelogServer implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final List<Channel> listeners = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final int port;
+    private final ServerBootstrap bootstrap;
+    private volatile int port;
     private boolean closed;
 
     private RelogServer(ServerConfig config) throws Exception {
@@ -62,21 +63,22 @@ public final class RelogServer implements AutoCloseable {
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
-        ServerState st = null;
+        this.bootstrap = bootstrap(channelType);
         try {
-            int bound = bind(channelType);
-            this.port = bound;
-            config.setEffective("port", Integer.toString(bound));
-            st = new ServerState(config, engine, bound);
+            listeners.addAll(listen(config.bind(), config.port()));
         } catch (Exception e) {
-            closeListeners();
             bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+        int bound = ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+        this.port = bound;
+        config.setEffective("port", Integer.toString(bound));
+        ServerState st = new ServerState(config, engine);
         this.state = st;
         this.loop = new EngineLoop(engine, state);
         state.loop = loop;
+        state.server = this;
         state.shutdownAction = () -> {
             Thread t = new Thread(this::close, "relog-shutdown");
             t.start();
@@ -95,13 +97,8 @@ public final class RelogServer implements AutoCloseable {
         log.info("Ready to accept connections tcp");
     }
 
-    /**
-     * Binds every {@code bind} address on {@code port} ({@code 0}: a free port, the same for all
-     * addresses). An address written with a leading {@code -} is skipped if it cannot be bound.
-     * Returns the port bound. Listeners do not accept until the engine runs.
-     */
-    private int bind(Class<? extends ServerChannel> channelType) throws Exception {
-        ServerBootstrap b = new ServerBootstrap()
+    private ServerBootstrap bootstrap(Class<? extends ServerChannel> channelType) {
+        return new ServerBootstrap()
                 .group(bossGroup, ioGroup)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, config.tcpBacklog())
@@ -120,8 +117,17 @@ public final class RelogServer implements AutoCloseable {
                         ch.pipeline().addLast("connection", new ConnectionHandler(state, conn));
                     }
                 });
-        int port = config.port();
-        for (String spec : config.bind()) {
+    }
+
+    /**
+     * Binds every address of {@code binds} on {@code port} ({@code 0}: a free port, the same for
+     * all addresses). An address written with a leading {@code -} is skipped if it cannot be bound.
+     * The listeners do not accept until their auto-read is switched on. On failure, closes what it
+     * bound and throws.
+     */
+    private List<Channel> listen(List<String> binds, int port) throws java.io.IOException {
+        List<Channel> bound = new ArrayList<>();
+        for (String spec : binds) {
             boolean optional = spec.startsWith("-");
             String host = optional ? spec.substring(1) : spec;
             if (host.equals("*")) {
@@ -130,8 +136,8 @@ public final class RelogServer implements AutoCloseable {
                 host = "::";
             }
             try {
-                Channel ch = b.bind(new InetSocketAddress(host, port)).sync().channel();
-                listeners.add(ch);
+                Channel ch = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+                bound.add(ch);
                 if (port == 0) {
                     port = ((InetSocketAddress) ch.localAddress()).getPort();
                 }
@@ -141,13 +147,51 @@ public final class RelogServer implements AutoCloseable {
                     continue;
                 }
                 log.warn("Warning: Could not create server TCP listening socket {}:{}: {}", host, port, e.getMessage());
-                throw new java.io.IOException("Could not bind " + host + ":" + port + ": " + e.getMessage(), e);
+                close(bound);
+                throw new java.io.IOException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
             }
         }
-        if (listeners.isEmpty()) {
+        if (bound.isEmpty()) {
             throw new java.io.IOException("Failed listening on port " + port + " (tcp): no bind address could be used");
         }
-        return port;
+        return bound;
+    }
+
+    private static void close(List<Channel> channels) {
+        for (Channel ch : channels) {
+            ch.close().syncUninterruptibly();
+        }
+    }
+
+    /**
+     * Listens on {@code binds} and {@code port} instead of the current addresses ({@code CONFIG SET
+     * port|bind}); connected clients stay. Returns {@code null}, or the reason it failed, in which
+     * case the previous listeners are restored. Engine thread.
+     */
+    String rebind(List<String> binds, int newPort) {
+        synchronized (this) {
+            if (closed) {
+                return "server is shutting down";
+            }
+            List<Channel> old = new ArrayList<>(listeners);
+            close(old); // the same address may be bound again, so the old sockets go first, as in Redis
+            listeners.clear();
+            try {
+                listeners.addAll(listen(binds, newPort));
+            } catch (java.io.IOException e) {
+                try {
+                    listeners.addAll(listen(config.bind(), port));
+                } catch (java.io.IOException restore) {
+                    log.warn("Could not listen again on the previous addresses: {}", restore.getMessage());
+                }
+                listeners.forEach(ch -> ch.config().setAutoRead(true));
+                return e.getMessage();
+            }
+            listeners.forEach(ch -> ch.config().setAutoRead(true));
+            port = ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+            log.info("Listening on port {} ({})", port, String.join(" ", binds));
+            return null;
+        }
     }
 
     /**

@@ -455,6 +455,23 @@ final class ServerCommands {
             }
             changes.put(lower, value);
         }
+        if (changes.containsKey("port") || changes.containsKey("bind")) {
+            String port = changes.containsKey("port") ? ServerConfig.directive("port").normalize(changes.get("port"))
+                    : Integer.toString(state.server.port());
+            String bind = changes.containsKey("bind") ? ServerConfig.directive("bind").normalize(changes.get("bind"))
+                    : config.get("bind");
+            String failure = state.server.rebind(List.of(bind.split(" ")), Integer.parseInt(port));
+            if (failure != null) {
+                String arg = changes.containsKey("port") ? "port" : "bind";
+                r.error(setFailed(arg, arg.equals("port") ? "Unable to listen on this port: " + failure
+                        : "Failed to bind to specified addresses."));
+                return;
+            }
+            changes.remove("port");
+            changes.remove("bind");
+            config.setEffective("port", Integer.toString(state.server.port()));
+            config.setEffective("bind", bind);
+        }
         for (Map.Entry<String, String> c : changes.entrySet()) {
             config.set(c.getKey(), c.getValue());
         }
@@ -571,7 +588,7 @@ final class ServerCommands {
                 field(sb, "process_id", ProcessHandle.current().pid());
                 field(sb, "process_supervised", "no");
                 field(sb, "run_id", state.runId);
-                field(sb, "tcp_port", state.tcpPort);
+                field(sb, "tcp_port", state.server.port());
                 field(sb, "server_time_usec", System.currentTimeMillis() * 1000);
                 field(sb, "uptime_in_seconds", state.uptimeSeconds());
                 field(sb, "uptime_in_days", state.uptimeSeconds() / 86400);

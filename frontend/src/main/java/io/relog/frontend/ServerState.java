@@ -22,8 +22,8 @@ final class ServerState {
     final long startNanos = System.nanoTime();
     final String runId = randomHex(20);
     final String replId = randomHex(20);
-    final int tcpPort;
     EngineLoop loop;
+    RelogServer server;
     Runnable shutdownAction = () -> { };
 
     /** Connected clients by id, in connection order. Engine thread. */
@@ -52,10 +52,9 @@ final class ServerState {
     /** Pending commands per connection above which its reads pause until the engine catches up. */
     static final int MAX_PENDING_COMMANDS = 64 * 1024;
 
-    ServerState(ServerConfig config, Engine engine, int tcpPort) {
+    ServerState(ServerConfig config, Engine engine) {
         this.config = config;
         this.engine = engine;
-        this.tcpPort = tcpPort;
     }
 
     ServerConfig config() {

@@ -311,6 +311,36 @@ class RelogServerTest {
     }
 
     @Test
+    void configSetPortRebindsAndKeepsClients() throws Exception {
+        try (RelogServer s = RelogServer.start(ServerConfig.fromArgs("--port", "0", "--dir",
+                dir.resolve("rebind").toString()));
+                Jedis j = new Jedis("127.0.0.1", s.port());
+                java.net.ServerSocket busy = new java.net.ServerSocket(0, 1,
+                        java.net.InetAddress.getByName("127.0.0.1"))) {
+            int old = s.port();
+            int fresh;
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+                fresh = probe.getLocalPort();
+            }
+            assertThat(j.configSet("port", Integer.toString(fresh))).isEqualTo("OK");
+            assertThat(s.port()).isEqualTo(fresh);
+            assertThat(j.configGet("port")).isEqualTo(Map.of("port", Integer.toString(fresh)));
+            assertThat(j.ping()).isEqualTo("PONG"); // the connected client stays
+            try (Jedis viaNew = new Jedis("127.0.0.1", fresh)) {
+                assertThat(viaNew.ping()).isEqualTo("PONG");
+            }
+            assertThatThrownBy(() -> new Socket("127.0.0.1", old).close()).isInstanceOf(ConnectException.class);
+            assertThatThrownBy(() -> j.configSet("port", Integer.toString(busy.getLocalPort())))
+                    .hasMessageStartingWith("ERR CONFIG SET failed (possibly related to argument 'port') - "
+                            + "Unable to listen on this port: ");
+            assertThat(s.port()).isEqualTo(fresh); // restored
+            try (Jedis viaNew = new Jedis("127.0.0.1", fresh)) {
+                assertThat(viaNew.ping()).isEqualTo("PONG");
+            }
+        }
+    }
+
+    @Test
     void quitClosesAfterOk() throws IOException {
         try (RawClient c = new RawClient(server.port())) {
             assertThat(c.command("QUIT").readUntilClosed()).isEqualTo("+OK\r\n");

@@ -45,8 +45,8 @@ public final class ServerConfig {
     }
 
     static {
-        add(Directive.integer("port", 6379, 0, 65535, false));
-        add(Directive.custom("bind", "127.0.0.1 -::1", false, true, ServerConfig::checkBind));
+        add(Directive.integer("port", 6379, 0, 65535, true));
+        add(Directive.custom("bind", "127.0.0.1 -::1", true, true, ServerConfig::checkBind));
         add(Directive.custom("dir", "./data", false, false, v -> Path.of(v).toAbsolutePath().normalize().toString()));
         add(Directive.integer("databases", 16, 1, Integer.MAX_VALUE, false));
         add(Directive.string("requirepass", "", true));
@@ -326,7 +326,9 @@ public final class ServerConfig {
     }
 
     /**
-     * Sets one directive at run time, as {@code CONFIG SET} does.
+     * Sets one directive at run time, as {@code CONFIG SET} does. For {@code port} and
+     * {@code bind} this records the value only: moving the listeners is the server's job
+     * ({@code CONFIG SET} asks it to rebind first).
      *
      * @throws IllegalArgumentException with Redis' reason text: unknown directive, immutable
      *         ({@code can't set immutable config}), or an invalid value
