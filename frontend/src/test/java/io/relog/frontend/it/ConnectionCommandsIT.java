@@ -1,7 +1,9 @@
 package io.relog.frontend.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -345,8 +347,7 @@ class ConnectionCommandsIT extends AbstractServerIT {
         assertThat(clientFields((String) call("CLIENT", "INFO")).get("flags")).doesNotContain("T");
         assertError("ERR syntax error", "CLIENT", "NO-TOUCH", "maybe");
         call("SET", "k", "v");
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
-                .pollInterval(java.time.Duration.ofMillis(100)).until(() -> (Long) call("OBJECT", "IDLETIME", "k") >= 1);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> (Long) call("OBJECT", "IDLETIME", "k") >= 1);
         call("CLIENT", "NO-TOUCH", "on");
         assertThat(call("GET", "k")).isEqualTo("v");
         assertThat((Long) call("OBJECT", "IDLETIME", "k")).as("a no-touch GET leaves the idle time").isGreaterThanOrEqualTo(1L);

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
@@ -77,7 +79,7 @@ class ExpiryIT extends AbstractServerIT {
     void expiredKeyIsInvisibleToEveryReadAndCanBeRecreated() {
         call("SET", "k", "41", "PX", "50");
         eventually().until(() -> (Long) call("EXISTS", "k") == 0L);
-        assertThat(call("MGET", "k")).isEqualTo(java.util.Arrays.asList((Object) null));
+        assertThat(call("MGET", "k")).isEqualTo(Arrays.asList((Object) null));
         assertThat(call("STRLEN", "k")).isEqualTo(0L);
         assertThat(call("TYPE", "k")).isEqualTo("none");
         assertThat(call("KEYS", "*")).isEqualTo(List.of());
@@ -129,7 +131,7 @@ class ExpiryIT extends AbstractServerIT {
         call("SELECT", "0");
         // Nobody reads them: the active cycle must find each in its new place.
         eventually().until(() -> ServerCommandsIT.infoFields((String) call("INFO", "keyspace"))
-                .equals(java.util.Map.of("db3", "keys=1,expires=0,avg_ttl=0")));
+                .equals(Map.of("db3", "keys=1,expires=0,avg_ttl=0")));
         call("SELECT", "3");
         assertThat(call("KEYS", "*")).isEqualTo(List.of("stays-in-2"));
     }

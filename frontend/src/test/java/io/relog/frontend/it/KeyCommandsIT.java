@@ -3,11 +3,14 @@ package io.relog.frontend.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+
+import redis.clients.jedis.Pipeline;
 
 /** Generic key commands through Jedis: DEL … OBJECT, with their options and error texts. */
 class KeyCommandsIT extends AbstractServerIT {
@@ -137,7 +140,7 @@ class KeyCommandsIT extends AbstractServerIT {
     @Test
     void manyKeysAreAllReachable() {
         int n = 20_000;
-        redis.clients.jedis.Pipeline pipeline = redis.pipelined();
+        Pipeline pipeline = redis.pipelined();
         for (int i = 0; i < n; i++) {
             pipeline.set("many:" + i, Integer.toString(i));
         }
@@ -151,7 +154,7 @@ class KeyCommandsIT extends AbstractServerIT {
         }
         pipeline.sync();
         assertThat(call("DBSIZE")).isEqualTo((long) n / 2);
-        assertThat(call("MGET", "many:0", "many:1", "many:19999")).isEqualTo(java.util.Arrays.asList(null, "1", "19999"));
+        assertThat(call("MGET", "many:0", "many:1", "many:19999")).isEqualTo(Arrays.asList(null, "1", "19999"));
         assertThat(fullScan("SCAN", "%s", "COUNT", "100")).hasSize(n / 2).allMatch(k -> Integer.parseInt(k.substring(5)) % 2 == 1);
         assertThat(call("FLUSHDB", "ASYNC")).isEqualTo("OK");
         assertThat(call("DBSIZE")).isEqualTo(0L);

@@ -10,7 +10,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import redis.clients.jedis.Jedis;
@@ -189,7 +191,7 @@ class ServerCommandsIT extends AbstractServerIT {
 
     @Test
     void infoSectionsHaveRedisFieldNames() {
-        Map<String, List<String>> missing = new java.util.TreeMap<>();
+        Map<String, List<String>> missing = new TreeMap<>();
         SECTION_FIELDS.forEach((section, names) -> {
             String text = (String) call("INFO", section);
             String header = "# " + (section.equals("cpu") ? "CPU" : Character.toUpperCase(section.charAt(0)) + section.substring(1));
@@ -443,7 +445,7 @@ class ServerCommandsIT extends AbstractServerIT {
         assertThat(time).hasSize(2);
         long seconds = Long.parseLong((String) time.get(0));
         long micros = Long.parseLong((String) time.get(1));
-        assertThat(seconds).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(2L));
+        assertThat(seconds).isCloseTo(System.currentTimeMillis() / 1000, Offset.offset(2L));
         assertThat(micros).isBetween(0L, 999_999L);
         assertError(wrongArgs("time"), "TIME", "x");
     }
