@@ -1,5 +1,7 @@
 package io.relog.frontend.it;
 
+import java.nio.file.Path;
+
 /**
  * A server under test that accepts Redis clients on {@link #host()}:{@link #port()} until closed.
  * Implementations: Debian's redis-server as a child process ({@link RedisServerProcess}) and Relog
@@ -19,7 +21,7 @@ public interface RunningServer extends AutoCloseable {
     int port();
 
     /** The server's data directory ({@code --dir}), a fresh temporary directory. */
-    java.nio.file.Path dir();
+    Path dir();
 
     /** Stops the server and deletes its data directory; idempotent. */
     @Override

@@ -80,7 +80,7 @@ public final class ServerUnderTest implements BeforeAllCallback, AfterAllCallbac
         return server().port();
     }
 
-    public java.nio.file.Path dir() {
+    public Path dir() {
         return server().dir();
     }
 
