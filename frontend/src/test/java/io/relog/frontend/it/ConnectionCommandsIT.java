@@ -128,6 +128,13 @@ class ConnectionCommandsIT extends AbstractServerIT {
         assertError("ERR Syntax error in HELLO option 'y'", "HELLO", "3", "SETNAME", "x", "y");
         assertError("ERR Syntax error in HELLO option 'SETNAME'", "HELLO", "2", "SETNAME");
         assertError("ERR Syntax error in HELLO option 'setname'", "HELLO", "2", "setname");
+        assertError("ERR Syntax error in HELLO option 'auth'", "HELLO", "2", "auth", "default");
+        assertError("ERR Syntax error in HELLO option 'foo'", "HELLO", "3", "foo");
+        assertThat(error("HELLO", "0")).isEqualTo("NOPROTO unsupported protocol version");
+        assertThat(error("HELLO", "-1")).isEqualTo("NOPROTO unsupported protocol version");
+        assertError("ERR Client names cannot contain spaces, newlines or special characters.",
+                "HELLO", "3", "SETNAME", "a b");
+        assertThat(clientFields((String) call("CLIENT", "INFO"))).as("a failed HELLO 3 keeps RESP2").containsEntry("resp", "2");
         Map<String, Object> hello = ServerCommandsIT.pairs((List<?>) call("HELLO", "2", "SETNAME", "myname"));
         assertThat(hello.get("proto")).isEqualTo(2L);
         assertThat(call("CLIENT", "GETNAME")).isEqualTo("myname");
