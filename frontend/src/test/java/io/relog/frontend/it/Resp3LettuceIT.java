@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import io.lettuce.core.ExpireArgs;
 import io.lettuce.core.GetExArgs;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisURI;
@@ -30,6 +33,7 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.CommandArgs;
@@ -261,6 +265,27 @@ class Resp3LettuceIT extends AbstractServerIT {
                     .isEqualTo("[\"matches\", [[[:4, :7], [:5, :8]]], \"len\", :6]");
             assertThat(typed(sync, "COMMAND", "INFO", "get")).startsWith(
                     "[[\"get\", :2, [\"readonly\", \"fast\"], :1, :1, :1, [\"@read\", \"@string\", \"@fast\"], ");
+        }
+    }
+
+    @Test
+    void asyncBatchWithManualFlush() throws Exception {
+        try (StatefulRedisConnection<String, String> batch = resp3Client.connect()) {
+            batch.setAutoFlushCommands(false);
+            RedisAsyncCommands<String, String> async = batch.async();
+            List<RedisFuture<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                futures.add(async.set("b:" + i, Integer.toString(i)));
+                futures.add(async.incr("b:" + i));
+            }
+            RedisFuture<List<KeyValue<String, String>>> mget = async.mget("b:0", "b:999", "missing");
+            batch.flushCommands();
+            assertThat(LettuceFutures.awaitAll(Duration.ofSeconds(10), futures.toArray(new RedisFuture[0]))).isTrue();
+            for (int i = 0; i < 1000; i++) {
+                assertThat(futures.get(2 * i + 1).get()).isEqualTo((long) i + 1);
+            }
+            assertThat(mget.get(5, TimeUnit.SECONDS)).containsExactly(
+                    KeyValue.just("b:0", "1"), KeyValue.just("b:999", "1000"), KeyValue.empty("missing"));
         }
     }
 
