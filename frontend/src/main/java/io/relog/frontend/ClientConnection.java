@@ -1,6 +1,7 @@
 package io.relog.frontend;
 
 import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.relog.engine.Session;
 import io.relog.frontend.config.ServerConfig;
 import io.relog.frontend.resp.ReplyBuffer;
@@ -25,6 +26,7 @@ public final class ClientConnection extends Session {
     private final long createdAtMs;
     private final String addr;
     private final String laddr;
+    private final int fd;
 
     private volatile boolean authenticated;
     /** Commands handed to the engine and not yet executed; IO thread increments, engine decrements. */
@@ -56,6 +58,7 @@ public final class ClientConnection extends Session {
         this.authenticated = config.requirepass().isEmpty();
         this.addr = format(channel.remoteAddress());
         this.laddr = format(channel.localAddress());
+        this.fd = channel instanceof EpollSocketChannel e ? e.fd().intValue() : -1;
     }
 
     private static String format(SocketAddress a) {
@@ -96,6 +99,11 @@ public final class ClientConnection extends Session {
     /** {@code ip:port} of the server side of the connection. */
     public String laddr() {
         return laddr;
+    }
+
+    /** The socket's file descriptor (epoll transport), or -1 when the transport does not expose it. */
+    public int fd() {
+        return fd;
     }
 
     public long createdAtMs() {

@@ -310,7 +310,7 @@ final class ConnectionCommands {
         return "id=" + c.id()
                 + " addr=" + c.addr()
                 + " laddr=" + c.laddr()
-                + " fd=-1"
+                + " fd=" + c.fd()
                 + " name=" + c.name
                 + " age=" + (now - c.createdAtMs()) / 1000
                 + " idle=" + Math.max(0, now - c.lastInteractionMs) / 1000
