@@ -214,6 +214,7 @@ public final class Engine {
             reply.error("ERR wrong number of arguments for '" + spec.name() + "' command");
             return;
         }
+        touching = !session.noTouch() || spec.name().equals("touch");
         long start = System.nanoTime();
         try {
             spec.handler().execute(this, session, argv, reply);
@@ -282,7 +283,7 @@ public final class Engine {
             keyspaceMisses++;
             return null;
         }
-        Object v = db.getAndTouch(key, lruClock());
+        Object v = touching ? db.getAndTouch(key, lruClock()) : db.peek(key);
         if (v == null) {
             keyspaceMisses++;
         } else {
@@ -294,8 +295,11 @@ public final class Engine {
     /** The value of {@code key} for a write (expired keys are removed first), or {@code null}. */
     public Object lookupWrite(Database db, byte[] key) {
         expireIfNeeded(db, key);
-        return db.getAndTouch(key, lruClock());
+        return touching ? db.getAndTouch(key, lruClock()) : db.peek(key);
     }
+
+    /** Whether the command being executed updates access times (false for a CLIENT NO-TOUCH client but for TOUCH). */
+    private boolean touching = true;
 
     /**
      * Like {@link #lookupRead} without updating the key's access time (Redis' {@code LOOKUP_NOTOUCH}):

@@ -10,6 +10,7 @@ public class Session {
     private final long id;
     private int db;
     private int protocol = 2;
+    private boolean noTouch;
 
     public Session(long id) {
         this.id = id;
@@ -36,5 +37,14 @@ public class Session {
 
     public final void protocol(int protocol) {
         this.protocol = protocol;
+    }
+
+    /** {@code CLIENT NO-TOUCH}: this client's reads leave keys' access times alone (except TOUCH). */
+    public final boolean noTouch() {
+        return noTouch;
+    }
+
+    public final void noTouch(boolean noTouch) {
+        this.noTouch = noTouch;
     }
 }

@@ -41,7 +41,6 @@ public final class ClientConnection extends Session {
     boolean replyOff;
     boolean skipNext;
     boolean noEvict;
-    boolean noTouch;
     boolean closeAfterReply;
     boolean closed;
     boolean touched;

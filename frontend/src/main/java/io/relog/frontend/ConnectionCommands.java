@@ -63,7 +63,7 @@ final class ConnectionCommands {
                                 (e, s, a, r) -> onOff(a[2], r, v -> conn(s).noEvict = v)),
                         command("client|no-touch", 3, conn, "slow connection", "connection", "7.2.0",
                                 "Keeps the connection's commands from changing keys' access time.",
-                                (e, s, a, r) -> onOff(a[2], r, v -> conn(s).noTouch = v)),
+                                (e, s, a, r) -> onOff(a[2], r, v -> conn(s).noTouch(v))),
                         command("client|reply", 3, conn, "slow connection", "connection", "3.2.0",
                                 "Turns replies to this connection on, off, or off for the next command.",
                                 this::clientReply),
@@ -206,7 +206,7 @@ final class ConnectionCommands {
         c.replyOff = false;
         c.skipNext = false;
         c.noEvict = false;
-        c.noTouch = false;
+        c.noTouch(false);
         c.authenticated(state.config().requirepass().isEmpty()); // back to the default user
         r.simple("RESET");
     }
@@ -298,7 +298,7 @@ final class ConnectionCommands {
         if (c.noEvict) {
             flags.append('e');
         }
-        if (c.noTouch) {
+        if (c.noTouch()) {
             flags.append('T');
         }
         if (c.closeAfterReply) {

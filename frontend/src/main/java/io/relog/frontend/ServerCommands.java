@@ -133,14 +133,23 @@ final class ServerCommands {
 
     private void shutdown(Engine e, Session s, byte[][] a, Reply r) {
         boolean abort = false;
+        boolean save = false;
+        boolean nosave = false;
         for (int i = 1; i < a.length; i++) {
             if (Args.is(a[i], "abort")) {
                 abort = true;
-            } else if (!(Args.is(a[i], "nosave") || Args.is(a[i], "save") || Args.is(a[i], "now")
-                    || Args.is(a[i], "force"))) {
+            } else if (Args.is(a[i], "save")) {
+                save = true;
+            } else if (Args.is(a[i], "nosave")) {
+                nosave = true;
+            } else if (!(Args.is(a[i], "now") || Args.is(a[i], "force"))) {
                 r.error(Errors.SYNTAX);
                 return;
             }
+        }
+        if (save && nosave) {
+            r.error(Errors.SYNTAX);
+            return;
         }
         if (abort) {
             if (a.length > 2) {
@@ -153,6 +162,16 @@ final class ServerCommands {
         // Nothing to save yet (snapshots are a later subsystem): NOSAVE and SAVE behave alike.
         state.loop.requestStop();
         state.shutdownAction.run();
+    }
+
+    /** The process' resident set size from /proc/self/statm, or -1 where there is no procfs. */
+    static long residentSetBytes() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/statm")).trim().split(" ");
+            return Long.parseLong(f[1]) * 4096L;
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     // ------------------------------------------------------------------ COMMAND
@@ -623,9 +642,14 @@ final class ServerCommands {
                 sb.append("# Memory\r\n");
                 MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
                 long used = heap.getUsed();
-                long rss = used + ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed();
+                long rss = residentSetBytes();
+                if (rss <= 0) {
+                    rss = used + ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed();
+                }
                 field(sb, "used_memory", used);
                 field(sb, "used_memory_human", human(used));
+                // The Java heap holds the data set; there is no separate allocator overhead to subtract.
+                field(sb, "used_memory_dataset", used);
                 field(sb, "used_memory_rss", rss);
                 field(sb, "used_memory_rss_human", human(rss));
                 field(sb, "used_memory_peak", used);
@@ -649,6 +673,7 @@ final class ServerCommands {
                 field(sb, "current_save_keys_processed", 0);
                 field(sb, "current_save_keys_total", 0);
                 field(sb, "rdb_changes_since_last_save", e.dirty());
+                field(sb, "rdb_saves", 0); // no snapshots until the snapshot issue lands
                 field(sb, "rdb_bgsave_in_progress", 0);
                 field(sb, "rdb_last_save_time", state.startTimeMs / 1000);
                 field(sb, "rdb_last_bgsave_status", "ok");
@@ -676,6 +701,9 @@ final class ServerCommands {
                 field(sb, "rejected_connections", state.rejectedConnections.get());
                 field(sb, "expired_keys", e.expiredKeys());
                 field(sb, "evicted_keys", 0);
+                field(sb, "sync_full", 0); // no replicas until the replication issue lands
+                field(sb, "sync_partial_ok", 0);
+                field(sb, "sync_partial_err", 0);
                 field(sb, "keyspace_hits", e.keyspaceHits());
                 field(sb, "keyspace_misses", e.keyspaceMisses());
                 field(sb, "pubsub_channels", 0);

@@ -443,7 +443,7 @@ public final class KeyCommands {
             return;
         }
         if (absolute) {
-            reply.integer(ms ? when : when / 1000);
+            reply.integer(ms ? when : (when + 500) / 1000); // rounded like TTL, as Redis does
             return;
         }
         long ttl = Math.max(0, when - engine.now());

@@ -130,7 +130,7 @@ class KeyCommandsTest {
         assertThat(t.cmd("EXPIREAT", "k", "1800000000")).isEqualTo(integer(1));
         assertThat(t.cmd("pexpireat", "k", "1800000000500")).isEqualTo(integer(1));
         assertThat(t.cmd("PEXPIRETIME", "k")).isEqualTo(integer(1800000000500L));
-        assertThat(t.cmd("EXPIRETIME", "k")).isEqualTo(integer(1800000000L));
+        assertThat(t.cmd("EXPIRETIME", "k")).isEqualTo(integer(1800000001L)); // rounded, as Redis does
         assertThat(t.takeStream()).containsExactly("PEXPIREAT k " + (START + 10_000),
                 "PEXPIREAT k " + (START + 20_000) + " XX", "PEXPIREAT k 1800000000000",
                 "pexpireat k 1800000000500");

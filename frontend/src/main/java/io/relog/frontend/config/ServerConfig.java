@@ -68,7 +68,10 @@ public final class ServerConfig {
         add(Directive.integer("tcp-backlog", 511, 0, Integer.MAX_VALUE, false));
         add(Directive.memory("proto-max-bulk-len", "512mb", 1024 * 1024, Long.MAX_VALUE, true));
         add(Directive.memory("client-query-buffer-limit", "1gb", 1024 * 1024, Long.MAX_VALUE, true));
-        add(Directive.integer("hz", 10, 0, Integer.MAX_VALUE, true));
+        Directive hzRange = Directive.integer("hz", 10, 0, Integer.MAX_VALUE, true);
+        // Redis clamps hz to 1..500 when it is set, so CONFIG GET reports the clamped value.
+        add(Directive.custom("hz", "10", true, false,
+                v -> Long.toString(Math.max(1, Math.min(500, Long.parseLong(hzRange.normalize(v)))))));
         add(Directive.oneOf("loglevel", "notice", true, "debug", "verbose", "notice", "warning"));
         add(Directive.string("logfile", "", false));
         add(Directive.custom("daemonize", "no", false, false, v -> {
@@ -84,6 +87,12 @@ public final class ServerConfig {
         }));
         add(Directive.string("pidfile", "", false));
         add(Directive.bool("protected-mode", "yes", true));
+        // Moot in Relog, accepted so redis.conf files load: memory is freed by the garbage
+        // collector, off the engine thread, whatever these say.
+        for (String lazy : List.of("lazyfree-lazy-eviction", "lazyfree-lazy-expire", "lazyfree-lazy-server-del",
+                "replica-lazy-flush", "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush")) {
+            add(Directive.bool(lazy, "no", true));
+        }
         // Encodings of small collections (Redis 7.0's names and defaults; the ziplist names are aliases).
         add(Directive.integer("hash-max-listpack-entries", 512, 0, Integer.MAX_VALUE, true));
         add(Directive.integer("hash-max-listpack-value", 64, 0, Integer.MAX_VALUE, true));
@@ -437,10 +446,9 @@ public final class ServerConfig {
         return clientQueryBufferLimit;
     }
 
-    /** Server cron frequency, clamped to Redis' 1..500. */
+    /** Server cron frequency, 1..500 (clamped when set). */
     public int hz() {
-        int hz = Integer.parseInt(get("hz"));
-        return Math.max(1, Math.min(500, hz));
+        return Integer.parseInt(get("hz"));
     }
 
     public String loglevel() {
