@@ -22,8 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * Engine list and sorted-set commands on one large value of {@code size} elements (a list and a
- * sorted set, both in their large forms), through {@link Engine#execute}. With {@code freezeEvery}
+ * Engine hash, list, set and sorted-set commands on one value of each type holding {@code size}
+ * elements (10: the small flat forms; 1,000,000: the structure-sharing forms), through
+ * {@link Engine#execute}. Writes keep the sizes constant (update, or add then remove). With {@code freezeEvery}
  * above 0 the database is frozen every that many operations, as a snapshot would, so the writes
  * pay the path copies of the counted tree and the CHAMP map; compare with 0 for the cost of a
  * snapshot in progress.
@@ -36,7 +37,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch"})
 public class EngineCollectionBench {
 
-    @Param("1000000")
+    @Param({"10", "1000000"})
     public int size;
 
     @Param({"0", "1000"})
@@ -54,6 +55,13 @@ public class EngineCollectionBench {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
+    private static final byte[] HASH = ascii("hash");
+    private static final byte[] SET = ascii("set");
+    private static final byte[] HSET = ascii("HSET");
+    private static final byte[] SADD = ascii("SADD");
+    private static final byte[] SREM = ascii("SREM");
+    private static final byte[] ZRANGE = ascii("ZRANGE");
+    private static final byte[] EXTRA = ascii("extra-member");
     private static final byte[] LIST = ascii("list");
     private static final byte[] ZSET = ascii("zset");
     private static final byte[] RPUSH = ascii("RPUSH");
@@ -83,6 +91,8 @@ public class EngineCollectionBench {
             indexes[i] = ascii(Integer.toString(i));
             engine.execute(session, new byte[][] {RPUSH, LIST, VALUE}, reply);
             engine.execute(session, new byte[][] {ZADD, ZSET, indexes[i], members[i]}, reply);
+            engine.execute(session, new byte[][] {HSET, HASH, members[i], VALUE}, reply);
+            engine.execute(session, new byte[][] {SADD, SET, members[i]}, reply);
         }
     }
 
@@ -94,7 +104,7 @@ public class EngineCollectionBench {
 
     private void maybeFreeze() {
         if (freezeEvery > 0 && ++ops % freezeEvery == 0) {
-            engine.db(0).freeze();
+            engine.freeze();
         }
     }
 
@@ -103,6 +113,28 @@ public class EngineCollectionBench {
         maybeFreeze();
         engine.execute(session, new byte[][] {LPUSH, LIST, VALUE}, reply);
         engine.execute(session, new byte[][] {RPOP, LIST}, reply);
+    }
+
+    /** Overwrites an existing field. */
+    @Benchmark
+    public void hset() {
+        maybeFreeze();
+        engine.execute(session, new byte[][] {HSET, HASH, members[nextIndex()], VALUE}, reply);
+    }
+
+    /** Adds a member and removes it again. */
+    @Benchmark
+    public void saddSrem() {
+        maybeFreeze();
+        engine.execute(session, new byte[][] {SADD, SET, EXTRA}, reply);
+        engine.execute(session, new byte[][] {SREM, SET, EXTRA}, reply);
+    }
+
+    /** Ten members from a random rank. */
+    @Benchmark
+    public void zrange10() {
+        int i = nextIndex();
+        engine.execute(session, new byte[][] {ZRANGE, ZSET, indexes[i], indexes[Math.min(size - 1, i + 9)]}, reply);
     }
 
     @Benchmark
