@@ -284,6 +284,9 @@ public final class EngineLoop implements Runnable {
                 } catch (RuntimeException e) {
                     log.warn("Engine task failed", e);
                 }
+                if (engine.blockedClients().hasReady()) {
+                    engine.blockedClients().serveReady();
+                }
                 resumeUnblocked();
             }
             if (!running) {

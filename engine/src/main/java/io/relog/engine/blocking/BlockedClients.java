@@ -175,6 +175,11 @@ public final class BlockedClients implements KeyspaceObserver {
         return bySession.size();
     }
 
+    /** Number of blocked clients with a deadline ({@code INFO clients clients_in_timeout_table}). */
+    public int withTimeoutCount() {
+        return byDeadline.size();
+    }
+
     /** Whether any key is waiting to be served. */
     public boolean hasReady() {
         return !ready.isEmpty();
