@@ -244,4 +244,31 @@ class BlockingCommandsTest {
         push("swapdb", "0", "1");
         assertThat(a.reply.take()).isEqualTo("*2\r\n" + bulk("k") + bulk("v"));
     }
+
+    @Test
+    void anyWriteThatFillsTheKeyWakesTheWaiterInResp3() {
+        Client a = new Client(10, 3);
+        Client b = new Client(11, 3);
+        a.cmd("bzpopmin", "z", "0");
+        b.cmd("blmpop", "0", "2", "x", "l", "RIGHT", "COUNT", "5");
+        t.cmd("zadd", "tmp", "1.5", "m");
+        push("rename", "tmp", "z");
+        assertThat(a.reply.take()).isEqualTo("*3\r\n" + bulk("z") + bulk("m") + ",1.5\r\n");
+        t.cmd("rpush", "src", "1", "2");
+        push("copy", "src", "l");
+        assertThat(b.reply.take()).isEqualTo("*2\r\n" + bulk("l") + "*2\r\n" + bulk("2") + bulk("1"));
+        assertThat(blocked.blockedCount()).isZero();
+    }
+
+    @Test
+    void aKeyListedTwiceIsServedOnce() {
+        Client a = new Client(10, 2);
+        Client b = new Client(11, 2);
+        a.cmd("blpop", "k", "k", "0");
+        b.cmd("blpop", "k", "0");
+        push("rpush", "k", "1", "2", "3");
+        assertThat(a.reply.take()).isEqualTo("*2\r\n" + bulk("k") + bulk("1"));
+        assertThat(b.reply.take()).isEqualTo("*2\r\n" + bulk("k") + bulk("2"));
+        assertThat(t.cmd("llen", "k")).isEqualTo(":1\r\n");
+    }
 }
