@@ -72,8 +72,14 @@ public final class BlockingCommands {
             String unsigned = lower.startsWith("+") || lower.startsWith("-") ? lower.substring(1) : lower;
             if (unsigned.equals("inf") || unsigned.equals("infinity")) {
                 seconds = lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-            } else if (!unsigned.isEmpty() && (Character.isDigit(unsigned.charAt(0)) || unsigned.charAt(0) == '.')
-                    && Character.isDigit(unsigned.charAt(unsigned.length() - 1)) || unsigned.endsWith(".")) {
+            } else if (unsigned.startsWith("0x") && unsigned.length() > 2 && unsigned.indexOf('p') < 0
+                    && unsigned.chars().skip(2).allMatch(ch -> Character.digit(ch, 16) >= 0 || ch == '.')) {
+                // strtold reads hexadecimal too (BLPOP k 0x10 waits 16 s); Java wants the binary exponent.
+                seconds = Double.parseDouble(s + "p0");
+            } else if (unsigned.startsWith("0x") && unsigned.indexOf('p') > 2) {
+                seconds = Double.parseDouble(s);
+            } else if (!unsigned.isEmpty() && decimalEdge(unsigned.charAt(0))
+                    && decimalEdge(unsigned.charAt(unsigned.length() - 1))) {
                 // strtold's decimal syntax; Java's suffixes (1d, 1f) and words (NaN, Infinity) are not numbers here.
                 seconds = Double.parseDouble(s);
             } else {
@@ -99,6 +105,10 @@ public final class BlockingCommands {
             throw new Args.ArgException(OUT_OF_RANGE);
         }
         return now + t;
+    }
+
+    private static boolean decimalEdge(char c) {
+        return (c >= '0' && c <= '9') || c == '.';
     }
 
     private static BlockedClients blocked(Engine engine) {

@@ -198,6 +198,11 @@ class BlockingCommandsTest {
         t.cmd("rpush", "l", "1");
         assertThat(t.cmd("blmove", "l", "s", "LEFT", "LEFT", "0")).isEqualTo(err("WRONGTYPE Operation against a key holding the wrong kind of value"));
         assertThat(blocked.blockedCount()).isZero();
+        // Hexadecimal, as strtold reads it.
+        t.cmd("blpop", "k", "0x10");
+        assertThat(blocked.nextDeadlineMs()).isEqualTo(TestEngine.START + 16_000);
+        blocked.remove(t.session);
+        assertThat(t.cmd("blpop", "k", "0xg")).isEqualTo(err("ERR timeout is not a float or out of range"));
         // 0.00001 s rounds up to 1 ms, like Redis.
         t.cmd("blpop", "k", "0.00001");
         assertThat(blocked.nextDeadlineMs()).isEqualTo(TestEngine.START + 1);
