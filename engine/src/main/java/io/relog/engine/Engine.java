@@ -41,6 +41,7 @@ public final class Engine {
     private final Propagator propagator;
     private final SplittableRandom random = new SplittableRandom();
     private final Map<CommandSpec, CommandStats> stats = new IdentityHashMap<>();
+    private final io.relog.engine.blocking.BlockedClients blockedClients = new io.relog.engine.blocking.BlockedClients(this);
 
     private int zsetMaxListpackEntries = io.relog.engine.types.ZSetValue.MAX_LISTPACK_ENTRIES;
     private int zsetMaxListpackValue = io.relog.engine.types.ZSetValue.MAX_LISTPACK_VALUE;
@@ -78,6 +79,12 @@ public final class Engine {
         this.clock = clock;
         this.propagator = new Propagator(sink);
         this.commandTime = clock.millis();
+        addObserver(blockedClients);
+    }
+
+    /** The clients blocked in BLPOP and the other blocking pops (see {@link io.relog.engine.blocking.BlockedClients}). */
+    public io.relog.engine.blocking.BlockedClients blockedClients() {
+        return blockedClients;
     }
 
     public CommandTable commands() {

@@ -1,5 +1,6 @@
 package io.relog.engine;
 
+import io.relog.engine.blocking.BlockingCommands;
 import io.relog.engine.command.CommandSpec;
 import io.relog.engine.command.CommandTable;
 import io.relog.engine.command.Subcommands;
@@ -44,6 +45,26 @@ public final class EngineCommands {
         registerSets(table);
         registerLists(table);
         registerSortedSets(table);
+        registerBlocking(table);
+    }
+
+    static void registerBlocking(CommandTable table) {
+        table.register(CommandSpec.of("blpop", -3, "write noscript blocking", 1, -2, 1, "write list slow blocking", "list", "2.0.0",
+                "Removes and returns the first element in a list. Blocks until an element is available otherwise.", BlockingCommands::blpop));
+        table.register(CommandSpec.of("brpop", -3, "write noscript blocking", 1, -2, 1, "write list slow blocking", "list", "2.0.0",
+                "Removes and returns the last element in a list. Blocks until an element is available otherwise.", BlockingCommands::brpop));
+        table.register(CommandSpec.of("blmove", 6, "write denyoom noscript blocking", 1, 2, 1, "write list slow blocking", "list", "6.2.0",
+                "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise.", BlockingCommands::blmove));
+        table.register(CommandSpec.of("brpoplpush", 4, "write denyoom noscript blocking", 1, 2, 1, "write list slow blocking", "list", "2.2.0",
+                "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise.", BlockingCommands::brpoplpush));
+        table.register(CommandSpec.of("blmpop", -5, "write blocking movablekeys", 0, 0, 0, "write list slow blocking", "list", "7.0.0",
+                "Pops the first element from one of multiple lists. Blocks until an element is available otherwise.", BlockingCommands::blmpop));
+        table.register(CommandSpec.of("bzpopmin", -3, "write noscript blocking fast", 1, -2, 1, "write sortedset fast blocking", "sorted-set", "5.0.0",
+                "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise.", BlockingCommands::bzpopmin));
+        table.register(CommandSpec.of("bzpopmax", -3, "write noscript blocking fast", 1, -2, 1, "write sortedset fast blocking", "sorted-set", "5.0.0",
+                "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.", BlockingCommands::bzpopmax));
+        table.register(CommandSpec.of("bzmpop", -5, "write blocking movablekeys", 0, 0, 0, "write sortedset slow blocking", "sorted-set", "7.0.0",
+                "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise.", BlockingCommands::bzmpop));
     }
 
     static void registerStrings(CommandTable table) {

@@ -44,6 +44,11 @@ public final class ClientConnection extends Session {
     boolean closeAfterReply;
     boolean closed;
     boolean touched;
+    /**
+     * While blocked (BLPOP, ...), and until resumed: the commands that arrived behind the blocking
+     * one, in order; {@code null} otherwise.
+     */
+    java.util.ArrayDeque<Object> held;
 
     ClientConnection(long id, Channel channel, ServerConfig config, long nowMs) {
         super(id);

@@ -67,6 +67,9 @@ final class ConnectionCommands {
                         command("client|reply", 3, conn, "slow connection", "connection", "3.2.0",
                                 "Turns replies to this connection on, off, or off for the next command.",
                                 this::clientReply),
+                        command("client|unblock", -3, "admin " + conn, "admin slow dangerous connection", "connection",
+                                "5.0.0", "Unblocks a client blocked by a blocking command from a different connection.",
+                                this::clientUnblock),
                         command("client|help", 2, "loading stale", "slow connection", "connection", "5.0.0",
                                 "Returns help for CLIENT.", this::clientHelp))));
     }
@@ -304,6 +307,9 @@ final class ConnectionCommands {
         if (c.closeAfterReply) {
             flags.append('c');
         }
+        if (state.engine().blockedClients().isBlocked(c)) {
+            flags.append('b');
+        }
         if (flags.length() == 0) {
             flags.append('N');
         }
@@ -454,6 +460,26 @@ final class ConnectionCommands {
         }
     }
 
+    /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if the client was blocked (and is now answered), else 0. */
+    private void clientUnblock(Engine e, Session s, byte[][] a, Reply r) {
+        if (a.length > 4) {
+            r.error("ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+            return;
+        }
+        long id = Args.parseLong(a[2]);
+        boolean error = false;
+        if (a.length == 4) {
+            if (Args.is(a[3], "error")) {
+                error = true;
+            } else if (!Args.is(a[3], "timeout")) {
+                r.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                return;
+            }
+        }
+        ClientConnection target = state.clients.get(id);
+        r.integer(target != null && e.blockedClients().unblock(target, error) ? 1 : 0);
+    }
+
     private void clientHelp(Engine e, Session s, byte[][] a, Reply r) {
         String[] lines = {
             "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -485,6 +511,8 @@ final class ConnectionCommands {
             "      Return clients of specified type.",
             "    * ID <client-id> [<client-id> ...]",
             "      Return clients with the specified IDs.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
             "NO-EVICT (ON|OFF)",
             "    Protect current client connection from eviction.",
             "NO-TOUCH (ON|OFF)",

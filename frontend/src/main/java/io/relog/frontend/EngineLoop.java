@@ -77,6 +77,10 @@ public final class EngineLoop implements Runnable {
     private volatile boolean running = true;
     private volatile boolean sleeping;
     private long nextCronNanos;
+    /** Clients unblocked (served, timed out, CLIENT UNBLOCK) whose held commands must run next. */
+    private final java.util.ArrayDeque<ClientConnection> unblocked = new java.util.ArrayDeque<>();
+    /** Unix ms of the timeout wake-up scheduled on the shared event loop, or MAX_VALUE if none. */
+    private long scheduledWakeMs = Long.MAX_VALUE;
 
     /**
      * @param sharedLoop the IO event loop to run on ({@code engine-thread shared}), or
@@ -87,6 +91,12 @@ public final class EngineLoop implements Runnable {
         this.state = state;
         this.sharedLoop = sharedLoop;
         this.thread = sharedLoop == null ? new Thread(this, "relog-engine") : null;
+        engine.blockedClients().setListener(s -> {
+            if (s instanceof ClientConnection c) {
+                markTouched(c);
+                unblocked.add(c);
+            }
+        });
     }
 
     void start() {
@@ -158,6 +168,42 @@ public final class EngineLoop implements Runnable {
         }
         boolean worked = drain();
         finishIteration(worked);
+        scheduleTimeoutWake();
+    }
+
+    /**
+     * Shared mode: makes sure the event loop wakes at the earliest blocked client's deadline, so
+     * a sub-second timeout fires on time even when nothing else happens.
+     */
+    private void scheduleTimeoutWake() {
+        long deadline = engine.blockedClients().nextDeadlineMs();
+        if (deadline == Long.MAX_VALUE || deadline >= scheduledWakeMs) {
+            return;
+        }
+        scheduledWakeMs = deadline;
+        long delay = Math.max(0, deadline - engine.clock().millis());
+        sharedLoop.schedule(this::timeoutTick, delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Shared mode: a scheduled wake-up at a blocked client's deadline. */
+    private void timeoutTick() {
+        scheduledWakeMs = Long.MAX_VALUE;
+        if (!running) {
+            return;
+        }
+        boolean worked = expireBlocked();
+        finishIteration(worked);
+        scheduleTimeoutWake();
+    }
+
+    /** Times out blocked clients whose deadline has passed and runs what they had pipelined. */
+    private boolean expireBlocked() {
+        if (engine.blockedClients().nextDeadlineMs() > engine.clock().millis()) {
+            return false;
+        }
+        engine.blockedClients().expire(engine.clock().millis());
+        resumeUnblocked();
+        return true;
     }
 
     /** The cron in shared mode: runs every {@code 1000/hz} ms as a scheduled task on the event loop. */
@@ -167,6 +213,7 @@ public final class EngineLoop implements Runnable {
         }
         cron();
         finishIteration(true);
+        scheduleTimeoutWake();
         sharedLoop.schedule(this::cronTick, 1_000_000L / state.config().hz(), java.util.concurrent.TimeUnit.MICROSECONDS);
     }
 
@@ -193,6 +240,7 @@ public final class EngineLoop implements Runnable {
         try {
             while (running) {
                 boolean worked = drain();
+                worked |= expireBlocked();
                 long now = System.nanoTime();
                 boolean cronRan = false;
                 if (now - nextCronNanos >= 0) {
@@ -205,7 +253,12 @@ public final class EngineLoop implements Runnable {
                 if (!worked && running) {
                     sleeping = true;
                     if (queue.isEmpty()) {
-                        LockSupport.parkNanos(this, Math.max(0, nextCronNanos - System.nanoTime()));
+                        long park = nextCronNanos - System.nanoTime();
+                        long deadline = engine.blockedClients().nextDeadlineMs();
+                        if (deadline != Long.MAX_VALUE) {
+                            park = Math.min(park, (deadline - engine.clock().millis()) * 1_000_000L);
+                        }
+                        LockSupport.parkNanos(this, Math.max(0, park));
                     }
                     sleeping = false;
                 }
@@ -224,12 +277,17 @@ public final class EngineLoop implements Runnable {
             worked = true;
             if (o instanceof Batch b) {
                 runBatch(b);
+                resumeUnblocked();
             } else {
                 try {
                     ((Runnable) o).run();
                 } catch (RuntimeException e) {
                     log.warn("Engine task failed", e);
                 }
+                if (engine.blockedClients().hasReady()) {
+                    engine.blockedClients().serveReady();
+                }
+                resumeUnblocked();
             }
             if (!running) {
                 break;
@@ -240,29 +298,76 @@ public final class EngineLoop implements Runnable {
 
     private void runBatch(Batch b) {
         ClientConnection c = b.conn();
-        List<Object> items = b.items();
-        int done = 0;
+        if (c.held != null) {
+            // Blocked (or about to resume): its commands wait behind the blocking one, in order.
+            if (!c.closed) {
+                c.held.addAll(b.items());
+            }
+            return;
+        }
+        runItems(c, b.items());
+    }
+
+    /**
+     * Executes {@code items} of {@code c} in order. If a command blocks the client, the rest is
+     * kept in {@link ClientConnection#held} (still counted as pending, so reading stays paused
+     * when it grows) until the client is unblocked, like Redis' blocked client's query buffer.
+     */
+    private void runItems(ClientConnection c, List<Object> items) {
+        int n = items.size();
+        int consumed = n;
         try {
-            for (Object item : items) {
+            for (int i = 0; i < n; i++) {
+                Object item = items.get(i);
                 if (c.closed || c.closeAfterReply || !running) {
                     break;
                 }
-                done++;
                 if (item instanceof ProtocolError pe) {
                     c.reply().error(pe.message());
                     c.closeAfterReply();
                     break;
                 }
                 executeCommand(c, (byte[][]) item);
+                if (engine.blockedClients().isBlocked(c)) {
+                    c.held = new java.util.ArrayDeque<>(items.subList(i + 1, n));
+                    consumed = i + 1;
+                    break;
+                }
             }
         } finally {
-            int left = c.pendingCommands.addAndGet(-items.size());
+            int left = c.pendingCommands.addAndGet(-consumed);
             state.resumeReadingIfDrained(c, left);
         }
+        markTouched(c);
+    }
+
+    private void markTouched(ClientConnection c) {
         if (!c.touched && !c.closed) {
             c.touched = true;
             touched.add(c);
         }
+    }
+
+    /** Runs the held commands of the clients unblocked since the last call. Engine thread. */
+    private void resumeUnblocked() {
+        ClientConnection c;
+        while ((c = unblocked.poll()) != null) {
+            if (c.held == null || engine.blockedClients().isBlocked(c)) {
+                continue;
+            }
+            List<Object> rest = new ArrayList<>(c.held);
+            c.held = null;
+            if (c.closed) {
+                continue;
+            }
+            runItems(c, rest);
+        }
+    }
+
+    /** Forgets a closed connection's wait and held commands. Engine thread. */
+    void connectionClosed(ClientConnection c) {
+        engine.blockedClients().remove(c);
+        c.held = null;
     }
 
     /** Executes one command for {@code c}: authentication, CLIENT REPLY, then the engine. */
@@ -290,6 +395,10 @@ public final class EngineLoop implements Runnable {
                 reply.truncate(mark);
                 reply.error("ERR internal error executing '" + (spec != null ? spec.name() : "?") + "': "
                         + e.getClass().getSimpleName());
+            }
+            // Clients blocked on keys this command (or EXEC) changed are served now, in order.
+            if (engine.blockedClients().hasReady()) {
+                engine.blockedClients().serveReady();
             }
         }
         if (skip || (wasOff && c.replyOff)) {

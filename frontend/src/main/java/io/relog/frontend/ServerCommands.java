@@ -634,9 +634,9 @@ final class ServerCommands {
                 field(sb, "maxclients", c.maxclients());
                 field(sb, "client_recent_max_input_buffer", 0);
                 field(sb, "client_recent_max_output_buffer", 0);
-                field(sb, "blocked_clients", 0);
+                field(sb, "blocked_clients", state.engine().blockedClients().blockedCount());
                 field(sb, "tracking_clients", 0);
-                field(sb, "clients_in_timeout_table", 0);
+                field(sb, "clients_in_timeout_table", state.engine().blockedClients().withTimeoutCount());
             }
             case "memory" -> {
                 sb.append("# Memory\r\n");

@@ -91,7 +91,8 @@ final class ServerState {
         }
         long now = engine.clock().millis();
         for (ClientConnection c : clients.values()) {
-            if (now - c.lastInteractionMs > timeout * 1000L && c.pendingCommands.get() == 0) {
+            if (now - c.lastInteractionMs > timeout * 1000L && c.pendingCommands.get() == 0
+                    && !engine.blockedClients().isBlocked(c)) {
                 c.channel().close();
             }
         }
