@@ -9,6 +9,9 @@ import io.relog.engine.propagation.KeyspaceObserver;
 import io.relog.engine.propagation.ModifiedKeys;
 import io.relog.engine.propagation.Propagation;
 import io.relog.engine.propagation.Propagator;
+import io.relog.engine.transaction.TransactionCommands;
+import io.relog.engine.transaction.TransactionState;
+import io.relog.engine.transaction.WatchedKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -78,6 +81,8 @@ public final class Engine {
         this.clock = clock;
         this.propagator = new Propagator(sink);
         this.commandTime = clock.millis();
+        this.watchedKeys = new WatchedKeys(this);
+        addObserver(watchedKeys);
     }
 
     public CommandTable commands() {
@@ -205,15 +210,48 @@ public final class Engine {
         refreshTime();
         CommandSpec spec = commands.lookup(argv[0]);
         if (spec == null) {
+            if (session.inTransaction()) {
+                session.transaction().flagQueueError();
+            }
             reply.error(unknownCommand(argv));
             return;
         }
         CommandStats st = stats(spec);
         if (!spec.arityAccepts(argv.length)) {
             st.rejected++;
+            if (session.inTransaction()) {
+                session.transaction().flagQueueError();
+            }
             reply.error("ERR wrong number of arguments for '" + spec.name() + "' command");
             return;
         }
+        if (session.inTransaction() && session.transaction().queueing()
+                && !TransactionCommands.runsInsideMulti(spec.name())) {
+            queue(session.transaction(), spec, argv, reply);
+            return;
+        }
+        executeQueued(session, spec, argv, reply);
+    }
+
+    /** Queues a command sent inside MULTI, or refuses it (and dooms the transaction) as Redis does. */
+    private void queue(TransactionState tx, CommandSpec spec, byte[][] argv, Reply reply) {
+        if (spec.is(io.relog.engine.command.CommandFlag.NO_MULTI)) {
+            stats(spec).rejected++;
+            tx.flagQueueError();
+            reply.error(TransactionCommands.NOT_ALLOWED_IN_MULTI);
+            return;
+        }
+        tx.queue(spec, argv);
+        reply.simple("QUEUED");
+    }
+
+    /**
+     * Runs a command whose arity is checked, without queueing: the normal path, and EXEC running
+     * its queue. Counts it for INFO commandstats.
+     */
+    public void executeQueued(Session session, CommandSpec spec, byte[][] argv, Reply reply) {
+        refreshTime();
+        CommandStats st = stats(spec);
         long start = System.nanoTime();
         try {
             spec.handler().execute(this, session, argv, reply);
@@ -428,6 +466,23 @@ public final class Engine {
         for (KeyspaceObserver o : observers) {
             ModifiedKeys.report(db, argv, dbs.length, o);
         }
+    }
+
+    private final WatchedKeys watchedKeys;
+
+    /** Every client's WATCHed keys. Engine thread. */
+    public WatchedKeys watchedKeys() {
+        return watchedKeys;
+    }
+
+    /**
+     * Leaves MULTI (dropping the queue) and unwatches every key: DISCARD, the end of EXEC, RESET,
+     * and a client's disconnection. Engine thread.
+     */
+    public void discardTransaction(Session session) {
+        TransactionState tx = session.transaction();
+        watchedKeys.unwatchAll(tx);
+        tx.reset();
     }
 
     private KeyspaceObserver[] observers = new KeyspaceObserver[0];

@@ -9,6 +9,7 @@ import io.relog.engine.keys.KeyCommands;
 import io.relog.engine.sets.SetCommands;
 import io.relog.engine.lists.ListCommands;
 import io.relog.engine.strings.StringCommands;
+import io.relog.engine.transaction.TransactionCommands;
 import io.relog.engine.zsets.ZSetCommands;
 import java.util.List;
 
@@ -44,6 +45,25 @@ public final class EngineCommands {
         registerSets(table);
         registerLists(table);
         registerSortedSets(table);
+        registerTransactions(table);
+    }
+
+    static void registerTransactions(CommandTable table) {
+        table.register(CommandSpec.of("multi", 1, "noscript loading stale fast allow_busy", 0, 0, 0,
+                "fast transaction", "transactions", "1.2.0",
+                "Starts a transaction: later commands are queued until EXEC.", TransactionCommands::multi));
+        table.register(CommandSpec.of("exec", 1, "noscript loading stale skip_slowlog", 0, 0, 0,
+                "slow transaction", "transactions", "1.2.0",
+                "Runs the queued commands of a transaction as one unit.", TransactionCommands::exec));
+        table.register(CommandSpec.of("discard", 1, "noscript loading stale fast allow_busy", 0, 0, 0,
+                "fast transaction", "transactions", "2.0.0",
+                "Drops the queued commands of a transaction.", TransactionCommands::discard));
+        table.register(CommandSpec.of("watch", -2, "noscript loading stale fast allow_busy", 1, -1, 1,
+                "fast transaction", "transactions", "2.2.0",
+                "Makes the next EXEC fail if any of the keys changes before it.", TransactionCommands::watch));
+        table.register(CommandSpec.of("unwatch", 1, "noscript loading stale fast allow_busy", 0, 0, 0,
+                "fast transaction", "transactions", "2.2.0",
+                "Forgets every watched key.", TransactionCommands::unwatch));
     }
 
     static void registerStrings(CommandTable table) {

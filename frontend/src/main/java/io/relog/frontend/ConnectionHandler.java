@@ -93,6 +93,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             conn.closed = true;
             conn.reply().release();
             state.clients.remove(conn.id());
+            state.engine().discardTransaction(conn); // drop its MULTI queue and WATCHed keys
         });
         ctx.fireChannelInactive();
     }
