@@ -6,6 +6,7 @@ import io.relog.engine.command.Subcommands;
 import io.relog.engine.hashes.HashCommands;
 import io.relog.engine.keys.DatabaseCommands;
 import io.relog.engine.keys.KeyCommands;
+import io.relog.engine.keys.SortCommands;
 import io.relog.engine.sets.SetCommands;
 import io.relog.engine.lists.ListCommands;
 import io.relog.engine.strings.StringCommands;
@@ -46,6 +47,17 @@ public final class EngineCommands {
         registerLists(table);
         registerSortedSets(table);
         registerTransactions(table);
+        registerSort(table);
+    }
+
+    static void registerSort(CommandTable table) {
+        table.register(CommandSpec.of("sort", -2, "write denyoom movablekeys", 1, 1, 1,
+                "write set sortedset list slow dangerous", "generic", "1.0.0",
+                "Sorts a list, set or sorted set, optionally by and with external keys, and can store the result.",
+                SortCommands::sort));
+        table.register(CommandSpec.of("sort_ro", -2, "readonly movablekeys", 1, 1, 1,
+                "read set sortedset list slow dangerous", "generic", "7.0.0",
+                "Sorts a list, set or sorted set without storing the result.", SortCommands::sortRo));
     }
 
     static void registerTransactions(CommandTable table) {
