@@ -205,6 +205,11 @@ public final class Engine {
     /**
      * Executes one command: looks it up, checks arity, runs it, and counts it for INFO
      * commandstats. Replies go to {@code reply}; writes are propagated as they happen.
+     *
+     * <p>While {@code session} is inside MULTI, a command other than EXEC, DISCARD, MULTI, WATCH,
+     * QUIT and RESET is validated and queued (reply {@code +QUEUED}) instead; an unknown command,
+     * a wrong arity or a {@code no-multi} command is refused and dooms the transaction (EXEC
+     * then replies EXECABORT), as in Redis' {@code processCommand}.
      */
     public void execute(Session session, byte[][] argv, Reply reply) {
         refreshTime();

@@ -101,6 +101,27 @@ class TransactionServerTest {
     }
 
     @Test
+    void noMultiCommandRefusedAndWatchNullInResp3() throws Exception {
+        try (RawClient c = new RawClient(server.port()); Jedis b = client()) {
+            c.send("MULTI\r\nSHUTDOWN\r\nDISCARD\r\n");
+            String want = "+OK\r\n-ERR Command not allowed inside a transaction\r\n+OK\r\n";
+            assertThat(c.read(want.length())).isEqualTo(want);
+            // RESP3: a transaction whose watched key changed replies the null "_".
+            c.send("HELLO 3\r\nPING\r\n");
+            StringBuilder hello = new StringBuilder();
+            while (!hello.toString().endsWith("+PONG\r\n")) {
+                hello.append(c.read(1));
+            }
+            c.send("WATCH tx:3\r\n");
+            assertThat(c.read(5)).isEqualTo("+OK\r\n");
+            b.set("tx:3", "x");
+            c.send("MULTI\r\nGET tx:3\r\nEXEC\r\n");
+            String want3 = "+OK\r\n+QUEUED\r\n_\r\n";
+            assertThat(c.read(want3.length())).isEqualTo(want3);
+        }
+    }
+
+    @Test
     void resetLeavesMultiAndUnwatches() throws Exception {
         try (RawClient c = new RawClient(server.port()); Jedis b = client()) {
             c.send("WATCH tx:r\r\nMULTI\r\nSET tx:r 1\r\nRESET\r\n");
