@@ -162,6 +162,30 @@ class TransactionTest {
         assertThat(t.cmd("EXEC")).isEqualTo(NULL_ARRAY);
     }
 
+    /** Cases recorded on redis-server 7.0.15 (active expiry off) where nothing logically changed. */
+    @Test
+    void noLogicalChangeKeepsTheWatch() {
+        t.cmd("SET", "k", "1", "PX", "50");
+        t.advance(100);
+        t.cmd("WATCH", "k");
+        other("FLUSHALL");                  // an already-expired key flushed
+        t.cmd("MULTI");
+        t.cmd("EXISTS", "nx");
+        assertThat(t.cmd("EXEC")).isEqualTo("*1\r\n" + integer(0));
+
+        other.select(1);
+        other("SET", "z", "1");
+        t.cmd("WATCH", "k");
+        other("SWAPDB", "0", "1");         // k neither before nor after
+        other("SET", "y", "1");
+        other.select(0);
+        other("DEL", "k", "z");            // deletes z only
+        other("SORT", "nolist", "STORE", "k"); // empty result, nothing to delete
+        t.cmd("MULTI");
+        t.cmd("EXISTS", "nx");
+        assertThat(t.cmd("EXEC")).isEqualTo("*1\r\n" + integer(0));
+    }
+
     @Test
     void keyExpiringAfterWatchBreaks() {
         t.cmd("SET", "k", "1", "PX", "100");
