@@ -9,6 +9,9 @@ import io.relog.engine.propagation.KeyspaceObserver;
 import io.relog.engine.propagation.ModifiedKeys;
 import io.relog.engine.propagation.Propagation;
 import io.relog.engine.propagation.Propagator;
+import io.relog.engine.transaction.TransactionCommands;
+import io.relog.engine.transaction.TransactionState;
+import io.relog.engine.transaction.WatchedKeys;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -80,6 +83,10 @@ public final class Engine {
         this.propagator = new Propagator(sink);
         this.commandTime = clock.millis();
         addObserver(blockedClients);
+        this.watchedKeys = new WatchedKeys(this);
+        addObserver(watchedKeys);
+        // Inside MULTI a blocking pop does not block: it replies as its timeout would, as Redis does.
+        blockedClients.setDenyBlocking(Session::inTransaction);
     }
 
     /** The clients blocked in BLPOP and the other blocking pops (see {@link io.relog.engine.blocking.BlockedClients}). */
@@ -207,20 +214,58 @@ public final class Engine {
     /**
      * Executes one command: looks it up, checks arity, runs it, and counts it for INFO
      * commandstats. Replies go to {@code reply}; writes are propagated as they happen.
+     *
+     * <p>While {@code session} is inside MULTI, a command other than EXEC, DISCARD, MULTI, WATCH,
+     * QUIT and RESET is validated and queued (reply {@code +QUEUED}) instead; an unknown command,
+     * a wrong arity or a {@code no-multi} command is refused and dooms the transaction (EXEC
+     * then replies EXECABORT), as in Redis' {@code processCommand}.
      */
     public void execute(Session session, byte[][] argv, Reply reply) {
         refreshTime();
         CommandSpec spec = commands.lookup(argv[0]);
         if (spec == null) {
+            if (session.inTransaction()) {
+                session.transaction().flagQueueError();
+            }
             reply.error(unknownCommand(argv));
             return;
         }
         CommandStats st = stats(spec);
         if (!spec.arityAccepts(argv.length)) {
             st.rejected++;
+            if (session.inTransaction()) {
+                session.transaction().flagQueueError();
+            }
             reply.error("ERR wrong number of arguments for '" + spec.name() + "' command");
             return;
         }
+        if (session.inTransaction() && session.transaction().queueing()
+                && !TransactionCommands.runsInsideMulti(spec.name())) {
+            queue(session.transaction(), spec, argv, reply);
+            return;
+        }
+        executeQueued(session, spec, argv, reply);
+    }
+
+    /** Queues a command sent inside MULTI, or refuses it (and dooms the transaction) as Redis does. */
+    private void queue(TransactionState tx, CommandSpec spec, byte[][] argv, Reply reply) {
+        if (spec.is(io.relog.engine.command.CommandFlag.NO_MULTI)) {
+            stats(spec).rejected++;
+            tx.flagQueueError();
+            reply.error(TransactionCommands.NOT_ALLOWED_IN_MULTI);
+            return;
+        }
+        tx.queue(spec, argv);
+        reply.simple("QUEUED");
+    }
+
+    /**
+     * Runs a command whose arity is checked, without queueing: the normal path, and EXEC running
+     * its queue. Counts it for INFO commandstats.
+     */
+    public void executeQueued(Session session, CommandSpec spec, byte[][] argv, Reply reply) {
+        refreshTime();
+        CommandStats st = stats(spec);
         touching = !session.noTouch() || spec.name().equals("touch");
         long start = System.nanoTime();
         try {
@@ -439,6 +484,23 @@ public final class Engine {
         for (KeyspaceObserver o : observers) {
             ModifiedKeys.report(db, argv, dbs.length, o);
         }
+    }
+
+    private final WatchedKeys watchedKeys;
+
+    /** Every client's WATCHed keys. Engine thread. */
+    public WatchedKeys watchedKeys() {
+        return watchedKeys;
+    }
+
+    /**
+     * Leaves MULTI (dropping the queue) and unwatches every key: DISCARD, the end of EXEC, RESET,
+     * and a client's disconnection. Engine thread.
+     */
+    public void discardTransaction(Session session) {
+        TransactionState tx = session.transaction();
+        watchedKeys.unwatchAll(tx);
+        tx.reset();
     }
 
     private KeyspaceObserver[] observers = new KeyspaceObserver[0];

@@ -7,9 +7,11 @@ import io.relog.engine.command.Subcommands;
 import io.relog.engine.hashes.HashCommands;
 import io.relog.engine.keys.DatabaseCommands;
 import io.relog.engine.keys.KeyCommands;
+import io.relog.engine.keys.SortCommands;
 import io.relog.engine.sets.SetCommands;
 import io.relog.engine.lists.ListCommands;
 import io.relog.engine.strings.StringCommands;
+import io.relog.engine.transaction.TransactionCommands;
 import io.relog.engine.zsets.ZSetCommands;
 import java.util.List;
 
@@ -46,6 +48,8 @@ public final class EngineCommands {
         registerLists(table);
         registerSortedSets(table);
         registerBlocking(table);
+        registerTransactions(table);
+        registerSort(table);
     }
 
     static void registerBlocking(CommandTable table) {
@@ -65,6 +69,34 @@ public final class EngineCommands {
                 "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.", BlockingCommands::bzpopmax));
         table.register(CommandSpec.of("bzmpop", -5, "write blocking movablekeys", 0, 0, 0, "write sortedset slow blocking", "sorted-set", "7.0.0",
                 "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise.", BlockingCommands::bzmpop));
+    }
+
+    static void registerSort(CommandTable table) {
+        table.register(CommandSpec.of("sort", -2, "write denyoom movablekeys", 1, 1, 1,
+                "write set sortedset list slow dangerous", "generic", "1.0.0",
+                "Sorts a list, set or sorted set, optionally by and with external keys, and can store the result.",
+                SortCommands::sort));
+        table.register(CommandSpec.of("sort_ro", -2, "readonly movablekeys", 1, 1, 1,
+                "read set sortedset list slow dangerous", "generic", "7.0.0",
+                "Sorts a list, set or sorted set without storing the result.", SortCommands::sortRo));
+    }
+
+    static void registerTransactions(CommandTable table) {
+        table.register(CommandSpec.of("multi", 1, "noscript loading stale fast allow_busy", 0, 0, 0,
+                "fast transaction", "transactions", "1.2.0",
+                "Starts a transaction: later commands are queued until EXEC.", TransactionCommands::multi));
+        table.register(CommandSpec.of("exec", 1, "noscript loading stale skip_slowlog", 0, 0, 0,
+                "slow transaction", "transactions", "1.2.0",
+                "Runs the queued commands of a transaction as one unit.", TransactionCommands::exec));
+        table.register(CommandSpec.of("discard", 1, "noscript loading stale fast allow_busy", 0, 0, 0,
+                "fast transaction", "transactions", "2.0.0",
+                "Drops the queued commands of a transaction.", TransactionCommands::discard));
+        table.register(CommandSpec.of("watch", -2, "noscript loading stale fast allow_busy", 1, -1, 1,
+                "fast transaction", "transactions", "2.2.0",
+                "Makes the next EXEC fail if any of the keys changes before it.", TransactionCommands::watch));
+        table.register(CommandSpec.of("unwatch", 1, "noscript loading stale fast allow_busy", 0, 0, 0,
+                "fast transaction", "transactions", "2.2.0",
+                "Forgets every watched key.", TransactionCommands::unwatch));
     }
 
     static void registerStrings(CommandTable table) {

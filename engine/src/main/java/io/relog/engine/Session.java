@@ -1,5 +1,7 @@
 package io.relog.engine;
 
+import io.relog.engine.transaction.TransactionState;
+
 /**
  * The engine's view of one client: what command execution needs to know about it. The frontend's
  * connection extends this with network state. Fields are read and written on the engine thread
@@ -46,5 +48,25 @@ public class Session {
 
     public final void noTouch(boolean noTouch) {
         this.noTouch = noTouch;
+    }
+
+    private TransactionState transaction;
+
+    /** This client's MULTI/WATCH state, created on first use. Engine thread. */
+    public final TransactionState transaction() {
+        if (transaction == null) {
+            transaction = new TransactionState();
+        }
+        return transaction;
+    }
+
+    /**
+     * Whether the client is inside MULTI: from MULTI until EXEC or DISCARD has finished,
+     * including while EXEC runs the queued commands. Blocking commands (BLPOP, BZPOPMIN, ...)
+     * must not block when this is true: inside a transaction they behave as their non-blocking
+     * forms, replying null when nothing can be served, as Redis does.
+     */
+    public final boolean inTransaction() {
+        return transaction != null && transaction.inMulti();
     }
 }

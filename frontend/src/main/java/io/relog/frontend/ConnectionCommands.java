@@ -202,6 +202,7 @@ final class ConnectionCommands {
 
     private void reset(Engine e, Session s, byte[][] a, Reply r) {
         ClientConnection c = conn(s);
+        e.discardTransaction(c); // leaves MULTI and unwatches, as Redis' RESET does
         c.select(0);
         c.protocol(2);
         c.reply().protocol(2);

@@ -94,6 +94,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             state.loop.connectionClosed(conn);
             conn.reply().release();
             state.clients.remove(conn.id());
+            state.engine().discardTransaction(conn); // drop its MULTI queue and WATCHed keys
         });
         ctx.fireChannelInactive();
     }
