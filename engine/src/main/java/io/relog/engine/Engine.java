@@ -9,6 +9,7 @@ import io.relog.engine.propagation.KeyspaceObserver;
 import io.relog.engine.propagation.ModifiedKeys;
 import io.relog.engine.propagation.Propagation;
 import io.relog.engine.propagation.Propagator;
+import io.relog.engine.pubsub.PubSub;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -41,6 +42,7 @@ public final class Engine {
     private final Propagator propagator;
     private final SplittableRandom random = new SplittableRandom();
     private final Map<CommandSpec, CommandStats> stats = new IdentityHashMap<>();
+    private final PubSub pubsub = new PubSub();
 
     private int zsetMaxListpackEntries = io.relog.engine.types.ZSetValue.MAX_LISTPACK_ENTRIES;
     private int zsetMaxListpackValue = io.relog.engine.types.ZSetValue.MAX_LISTPACK_VALUE;
@@ -112,6 +114,11 @@ public final class Engine {
 
     public Propagator propagator() {
         return propagator;
+    }
+
+    /** The pub/sub registry (channels, patterns, delivery). */
+    public PubSub pubsub() {
+        return pubsub;
     }
 
     /** Whether this engine applies a master's stream (expired keys are masked, not deleted). */
@@ -212,6 +219,11 @@ public final class Engine {
         if (!spec.arityAccepts(argv.length)) {
             st.rejected++;
             reply.error("ERR wrong number of arguments for '" + spec.name() + "' command");
+            return;
+        }
+        if (session.protocol() == 2 && pubsub.isSubscribed(session) && !PubSub.allowedWhileSubscribed(spec)) {
+            st.rejected++;
+            reply.error(PubSub.notAllowedWhileSubscribed(spec, argv));
             return;
         }
         long start = System.nanoTime();

@@ -44,6 +44,13 @@ public final class EngineCommands {
         registerSets(table);
         registerLists(table);
         registerSortedSets(table);
+        registerPubSub(table);
+    }
+
+    static void registerPubSub(CommandTable table) {
+        for (CommandSpec s : io.relog.engine.pubsub.PubSubCommands.specs()) {
+            table.register(s);
+        }
     }
 
     static void registerStrings(CommandTable table) {

@@ -91,6 +91,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         pending.clear();
         state.loop.execute(() -> {
             conn.closed = true;
+            state.engine().pubsub().forget(conn);
             conn.reply().release();
             state.clients.remove(conn.id());
         });

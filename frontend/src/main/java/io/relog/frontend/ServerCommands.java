@@ -678,8 +678,8 @@ final class ServerCommands {
                 field(sb, "evicted_keys", 0);
                 field(sb, "keyspace_hits", e.keyspaceHits());
                 field(sb, "keyspace_misses", e.keyspaceMisses());
-                field(sb, "pubsub_channels", 0);
-                field(sb, "pubsub_patterns", 0);
+                field(sb, "pubsub_channels", e.pubsub().channels());
+                field(sb, "pubsub_patterns", e.pubsub().patterns());
                 field(sb, "total_error_replies", 0);
                 field(sb, "total_reads_processed", 0);
                 field(sb, "total_writes_processed", 0);
