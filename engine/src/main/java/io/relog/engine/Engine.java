@@ -9,6 +9,7 @@ import io.relog.engine.propagation.KeyspaceObserver;
 import io.relog.engine.propagation.ModifiedKeys;
 import io.relog.engine.propagation.Propagation;
 import io.relog.engine.propagation.Propagator;
+import io.relog.engine.pubsub.KeyspaceEvents;
 import io.relog.engine.pubsub.PubSub;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
@@ -43,6 +44,8 @@ public final class Engine {
     private final SplittableRandom random = new SplittableRandom();
     private final Map<CommandSpec, CommandStats> stats = new IdentityHashMap<>();
     private final PubSub pubsub = new PubSub();
+    /** {@code notify-keyspace-events} classes; 0 when nothing would be published. */
+    private int notifyFlags;
 
     private int zsetMaxListpackEntries = io.relog.engine.types.ZSetValue.MAX_LISTPACK_ENTRIES;
     private int zsetMaxListpackValue = io.relog.engine.types.ZSetValue.MAX_LISTPACK_VALUE;
@@ -114,6 +117,23 @@ public final class Engine {
 
     public Propagator propagator() {
         return propagator;
+    }
+
+    /**
+     * Publishes keyspace notification {@code event} for {@code key} of database {@code db}, if
+     * {@code notify-keyspace-events} enables class {@code type} ({@link KeyspaceEvents}). Costs a
+     * field test when notifications are off. Engine thread.
+     */
+    public void notifyKeyspaceEvent(int type, String event, byte[] key, int db) {
+        if ((notifyFlags & type) != 0) {
+            KeyspaceEvents.publish(pubsub, notifyFlags, event, key, db);
+        }
+    }
+
+    /** Sets the enabled notification classes ({@code notify-keyspace-events}, see {@link KeyspaceEvents#parse}). */
+    public void setNotifyKeyspaceEvents(int flags) {
+        // Without K or E nothing is published: keep the fast path.
+        this.notifyFlags = (flags & (KeyspaceEvents.KEYSPACE | KeyspaceEvents.KEYEVENT)) == 0 ? 0 : flags;
     }
 
     /** The pub/sub registry (channels, patterns, delivery). */
@@ -364,6 +384,7 @@ public final class Engine {
         db.remove(key);
         expiredKeys++;
         dirty++;
+        notifyKeyspaceEvent(KeyspaceEvents.EXPIRED, "expired", key, db.index());
         propagate(db.index(), new byte[][] {DEL, key});
     }
 

@@ -486,6 +486,7 @@ final class ServerCommands {
     static void applyToEngine(Engine e, ServerConfig config) {
         e.setProtoMaxBulkLen(config.protoMaxBulkLen());
         e.setMaxmemoryPolicy(config.maxmemoryPolicy());
+        e.setNotifyKeyspaceEvents(io.relog.engine.pubsub.KeyspaceEvents.parse(config.get("notify-keyspace-events")));
         e.setEncodingLimits(intOf(config, "hash-max-listpack-entries"), intOf(config, "hash-max-listpack-value"),
                 intOf(config, "set-max-intset-entries"));
         e.setZsetEncodingLimits(intOf(config, "zset-max-listpack-entries"), intOf(config, "zset-max-listpack-value"));

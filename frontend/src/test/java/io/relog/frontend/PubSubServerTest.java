@@ -170,4 +170,50 @@ class PubSubServerTest {
             await().atMost(5, TimeUnit.SECONDS).until(() -> j.publish("gone.x", "m") == 0);
         }
     }
+
+    @Test
+    void keyspaceNotificationsThroughConfigSet() throws Exception {
+        try (Jedis admin = new Jedis("127.0.0.1", server.port())) {
+            assertThat(admin.configGet("notify-keyspace-events")).containsEntry("notify-keyspace-events", "");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin.configSet("notify-keyspace-events", "KEy"))
+                    .hasMessage("ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - "
+                            + "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+            assertThat(admin.configSet("notify-keyspace-events", "KEA")).isEqualTo("OK");
+            assertThat(admin.configGet("notify-keyspace-events")).containsEntry("notify-keyspace-events", "AKE");
+            Listener events = new Listener();
+            Thread t = new Thread(() -> {
+                try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+                    j.psubscribe(events, "__key*__:notif*");
+                }
+            });
+            t.start();
+            try {
+                await().atMost(5, TimeUnit.SECONDS).until(() -> admin.pubsubNumPat() >= 1);
+                admin.set("notif:s", "v");
+                admin.hset("notif:h", "f", "v");
+                admin.lpush("notif:l", "a");
+                admin.sadd("notif:set", "m");
+                admin.zadd("notif:z", 1, "m");
+                admin.rename("notif:s", "notif:s2");
+                admin.pexpire("notif:s2", 1);
+                await().atMost(5, TimeUnit.SECONDS).until(() -> !admin.exists("notif:s2")
+                        && events.events.contains("pmessage __key*__:notif* __keyspace@0__:notif:s2 expired"));
+                assertThat(events.events).containsSubsequence(
+                        "pmessage __key*__:notif* __keyspace@0__:notif:s set",
+                        "pmessage __key*__:notif* __keyspace@0__:notif:h hset",
+                        "pmessage __key*__:notif* __keyspace@0__:notif:l lpush",
+                        "pmessage __key*__:notif* __keyspace@0__:notif:set sadd",
+                        "pmessage __key*__:notif* __keyspace@0__:notif:z zadd",
+                        "pmessage __key*__:notif* __keyspace@0__:notif:s rename_from",
+                        "pmessage __key*__:notif* __keyspace@0__:notif:s2 rename_to",
+                        "pmessage __key*__:notif* __keyspace@0__:notif:s2 expire",
+                        "pmessage __key*__:notif* __keyspace@0__:notif:s2 expired");
+                assertThat(events.events).doesNotContain("pmessage __key*__:notif* __keyevent@0__:notif:s set");
+            } finally {
+                events.punsubscribe();
+                t.join(5000);
+                admin.configSet("notify-keyspace-events", "");
+            }
+        }
+    }
 }
