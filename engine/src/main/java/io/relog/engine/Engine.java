@@ -134,6 +134,12 @@ public final class Engine {
     public void setNotifyKeyspaceEvents(int flags) {
         // Without K or E nothing is published: keep the fast path.
         this.notifyFlags = (flags & (KeyspaceEvents.KEYSPACE | KeyspaceEvents.KEYEVENT)) == 0 ? 0 : flags;
+        // 'n': keys added anywhere (SET, LPUSH, RENAME, MOVE, ...) are told by the database itself.
+        Database.KeyAdded added = (notifyFlags & KeyspaceEvents.NEW) == 0 ? null
+                : (db, key) -> notifyKeyspaceEvent(KeyspaceEvents.NEW, "new", key, db);
+        for (Database d : dbs) {
+            d.onKeyAdded(added);
+        }
     }
 
     /** The pub/sub registry (channels, patterns, delivery). */

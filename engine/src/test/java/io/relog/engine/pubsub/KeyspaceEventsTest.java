@@ -104,4 +104,38 @@ class KeyspaceEventsTest {
         t.cmd("SET", "k", "v");
         assertThat(inbox.take()).isEmpty();
     }
+
+    /** The {@code n} class, as redis-server 7.0.15 publishes it with {@code KEAn}: before the command's event. */
+    @Test
+    void newKeyEvents() {
+        TestEngine t = new TestEngine();
+        RecordingReply inbox = new RecordingReply(2);
+        Session listener = new Session(99);
+        t.engine.pubsub().delivery(s -> inbox);
+        t.engine.pubsub().psubscribe(listener, "__keyevent@*__:*".getBytes(StandardCharsets.US_ASCII),
+                new RecordingReply(2));
+        t.engine.setNotifyKeyspaceEvents(KeyspaceEvents.parse("KEAn"));
+        String[][] cases = {
+                {"set n1 v", "0 new n1|0 set n1"},
+                {"set n1 w", "0 set n1"},
+                {"lpush nl a", "0 new nl|0 lpush nl"},
+                {"rename n1 n2", "0 new n2|0 rename_from n1|0 rename_to n2"},
+                {"copy n2 n3", "0 new n3|0 copy_to n3"},
+                {"lmove nl nl2 left left", "0 new nl2|0 lpush nl2|0 lpop nl|0 del nl"},
+                {"move n3 1", "1 new n3|0 move_from n3|1 move_to n3"},
+        };
+        Pattern p = Pattern.compile("__keyevent@(\\d+)__:([^\r]*)\r\n\\$\\d+\r\n([^\r]*)\r\n");
+        for (String[] c : cases) {
+            t.cmd(c[0].split(" "));
+            Matcher m = p.matcher(inbox.take());
+            List<String> got = new ArrayList<>();
+            while (m.find()) {
+                got.add(m.group(1) + " " + m.group(2) + " " + m.group(3));
+            }
+            assertThat(String.join("|", got)).as(c[0]).isEqualTo(c[1]);
+        }
+        t.engine.setNotifyKeyspaceEvents(KeyspaceEvents.parse("KEA"));
+        t.cmd("set", "n9", "v");
+        assertThat(inbox.take()).doesNotContain("new");
+    }
 }
