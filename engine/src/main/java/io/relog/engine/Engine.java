@@ -318,11 +318,13 @@ public final class Engine {
     public Object lookupRead(Database db, byte[] key) {
         if (expireIfNeeded(db, key)) {
             keyspaceMisses++;
+            notifyKeyspaceEvent(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index());
             return null;
         }
         Object v = db.getAndTouch(key, lruClock());
         if (v == null) {
             keyspaceMisses++;
+            notifyKeyspaceEvent(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index());
         } else {
             keyspaceHits++;
         }
@@ -341,13 +343,31 @@ public final class Engine {
      * hit or a miss; deletes (master) or masks (replica) an expired key.
      */
     public Object lookupNoTouch(Database db, byte[] key) {
+        return lookupNoTouch(db, key, true);
+    }
+
+    /**
+     * Like {@link #lookupNoTouch(Database, byte[])} without the {@code keymiss} notification
+     * (Redis' {@code LOOKUP_NONOTIFY}): for OBJECT.
+     */
+    public Object lookupNoTouchNoNotify(Database db, byte[] key) {
+        return lookupNoTouch(db, key, false);
+    }
+
+    private Object lookupNoTouch(Database db, byte[] key, boolean notifyMiss) {
         if (expireIfNeeded(db, key)) {
             keyspaceMisses++;
+            if (notifyMiss) {
+                notifyKeyspaceEvent(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index());
+            }
             return null;
         }
         Object v = db.peek(key);
         if (v == null) {
             keyspaceMisses++;
+            if (notifyMiss) {
+                notifyKeyspaceEvent(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index());
+            }
         } else {
             keyspaceHits++;
         }

@@ -473,7 +473,7 @@ public final class KeyCommands {
 
     public static void objectEncoding(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
-        Object v = engine.lookupNoTouch(db, argv[2]);
+        Object v = engine.lookupNoTouchNoNotify(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
@@ -491,7 +491,7 @@ public final class KeyCommands {
 
     public static void objectFreq(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
-        Object v = engine.lookupNoTouch(db, argv[2]);
+        Object v = engine.lookupNoTouchNoNotify(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
@@ -508,7 +508,7 @@ public final class KeyCommands {
 
     public static void objectIdletime(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
-        Object v = engine.lookupNoTouch(db, argv[2]);
+        Object v = engine.lookupNoTouchNoNotify(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
@@ -527,7 +527,7 @@ public final class KeyCommands {
     }
 
     public static void objectRefcount(Engine engine, Session session, byte[][] argv, Reply reply) {
-        Object v = engine.lookupNoTouch(db(engine, session), argv[2]);
+        Object v = engine.lookupNoTouchNoNotify(db(engine, session), argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;

@@ -138,4 +138,27 @@ class KeyspaceEventsTest {
         t.cmd("set", "n9", "v");
         assertThat(inbox.take()).doesNotContain("new");
     }
+
+    /** The {@code m} class: read misses publish {@code keymiss}; OBJECT does not (redis-server 7.0.15). */
+    @Test
+    void keyMissEvents() {
+        TestEngine t = new TestEngine();
+        RecordingReply inbox = new RecordingReply(2);
+        Session listener = new Session(99);
+        t.engine.pubsub().delivery(s -> inbox);
+        t.engine.pubsub().subscribe(listener, "__keyevent@0__:keymiss".getBytes(StandardCharsets.US_ASCII),
+                new RecordingReply(2));
+        t.engine.setNotifyKeyspaceEvents(KeyspaceEvents.parse("Em"));
+        for (String c : new String[] {"get m1", "exists m2", "type m3", "ttl m4", "hget m5 f", "lrange m6 0 -1",
+                "touch m8", "strlen m9", "getdel m11"}) {
+            t.cmd(c.split(" "));
+            String key = c.split(" ")[1];
+            assertThat(inbox.take()).as(c).isEqualTo("*3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:keymiss\r\n$"
+                    + key.length() + "\r\n" + key + "\r\n");
+        }
+        t.cmd("OBJECT", "ENCODING", "m7");
+        t.cmd("SET", "m10", "v");
+        t.cmd("GET", "m10");
+        assertThat(inbox.take()).isEmpty();
+    }
 }
