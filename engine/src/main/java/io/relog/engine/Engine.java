@@ -12,6 +12,8 @@ import io.relog.engine.propagation.Propagator;
 import io.relog.engine.transaction.TransactionCommands;
 import io.relog.engine.transaction.TransactionState;
 import io.relog.engine.transaction.WatchedKeys;
+import io.relog.engine.pubsub.KeyspaceEvents;
+import io.relog.engine.pubsub.PubSub;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -45,6 +47,9 @@ public final class Engine {
     private final SplittableRandom random = new SplittableRandom();
     private final Map<CommandSpec, CommandStats> stats = new IdentityHashMap<>();
     private final io.relog.engine.blocking.BlockedClients blockedClients = new io.relog.engine.blocking.BlockedClients(this);
+    private final PubSub pubsub = new PubSub();
+    /** {@code notify-keyspace-events} classes; 0 when nothing would be published. */
+    private int notifyFlags;
 
     private int zsetMaxListpackEntries = io.relog.engine.types.ZSetValue.MAX_LISTPACK_ENTRIES;
     private int zsetMaxListpackValue = io.relog.engine.types.ZSetValue.MAX_LISTPACK_VALUE;
@@ -126,6 +131,34 @@ public final class Engine {
 
     public Propagator propagator() {
         return propagator;
+    }
+
+    /**
+     * Publishes keyspace notification {@code event} for {@code key} of database {@code db}, if
+     * {@code notify-keyspace-events} enables class {@code type} ({@link KeyspaceEvents}). Costs a
+     * field test when notifications are off. Engine thread.
+     */
+    public void notifyKeyspaceEvent(int type, String event, byte[] key, int db) {
+        if ((notifyFlags & type) != 0) {
+            KeyspaceEvents.publish(pubsub, notifyFlags, event, key, db);
+        }
+    }
+
+    /** Sets the enabled notification classes ({@code notify-keyspace-events}, see {@link KeyspaceEvents#parse}). */
+    public void setNotifyKeyspaceEvents(int flags) {
+        // Without K or E nothing is published: keep the fast path.
+        this.notifyFlags = (flags & (KeyspaceEvents.KEYSPACE | KeyspaceEvents.KEYEVENT)) == 0 ? 0 : flags;
+        // 'n': keys added anywhere (SET, LPUSH, RENAME, MOVE, ...) are told by the database itself.
+        Database.KeyAdded added = (notifyFlags & KeyspaceEvents.NEW) == 0 ? null
+                : (db, key) -> notifyKeyspaceEvent(KeyspaceEvents.NEW, "new", key, db);
+        for (Database d : dbs) {
+            d.onKeyAdded(added);
+        }
+    }
+
+    /** The pub/sub registry (channels, patterns, delivery). */
+    public PubSub pubsub() {
+        return pubsub;
     }
 
     /** Whether this engine applies a master's stream (expired keys are masked, not deleted). */
@@ -239,6 +272,11 @@ public final class Engine {
             reply.error("ERR wrong number of arguments for '" + spec.name() + "' command");
             return;
         }
+        if (session.protocol() == 2 && pubsub.isSubscribed(session) && !PubSub.allowedWhileSubscribed(spec)) {
+            stats(spec).rejected++;
+            reply.error(PubSub.notAllowedWhileSubscribed(spec, argv));
+            return;
+        }
         if (session.inTransaction() && session.transaction().queueing()
                 && !TransactionCommands.runsInsideMulti(spec.name())) {
             queue(session.transaction(), spec, argv, reply);
@@ -333,11 +371,13 @@ public final class Engine {
     public Object lookupRead(Database db, byte[] key) {
         if (expireIfNeeded(db, key)) {
             keyspaceMisses++;
+            notifyKeyspaceEvent(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index());
             return null;
         }
         Object v = touching ? db.getAndTouch(key, lruClock()) : db.peek(key);
         if (v == null) {
             keyspaceMisses++;
+            notifyKeyspaceEvent(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index());
         } else {
             keyspaceHits++;
         }
@@ -359,13 +399,31 @@ public final class Engine {
      * hit or a miss; deletes (master) or masks (replica) an expired key.
      */
     public Object lookupNoTouch(Database db, byte[] key) {
+        return lookupNoTouch(db, key, true);
+    }
+
+    /**
+     * Like {@link #lookupNoTouch(Database, byte[])} without the {@code keymiss} notification
+     * (Redis' {@code LOOKUP_NONOTIFY}): for OBJECT.
+     */
+    public Object lookupNoTouchNoNotify(Database db, byte[] key) {
+        return lookupNoTouch(db, key, false);
+    }
+
+    private Object lookupNoTouch(Database db, byte[] key, boolean notifyMiss) {
         if (expireIfNeeded(db, key)) {
             keyspaceMisses++;
+            if (notifyMiss) {
+                notifyKeyspaceEvent(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index());
+            }
             return null;
         }
         Object v = db.peek(key);
         if (v == null) {
             keyspaceMisses++;
+            if (notifyMiss) {
+                notifyKeyspaceEvent(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index());
+            }
         } else {
             keyspaceHits++;
         }
@@ -408,6 +466,7 @@ public final class Engine {
         db.remove(key);
         expiredKeys++;
         dirty++;
+        notifyKeyspaceEvent(KeyspaceEvents.EXPIRED, "expired", key, db.index());
         propagate(db.index(), new byte[][] {DEL, key});
     }
 

@@ -50,6 +50,7 @@ public final class EngineCommands {
         registerBlocking(table);
         registerTransactions(table);
         registerSort(table);
+        registerPubSub(table);
     }
 
     static void registerBlocking(CommandTable table) {
@@ -97,6 +98,12 @@ public final class EngineCommands {
         table.register(CommandSpec.of("unwatch", 1, "noscript loading stale fast allow_busy", 0, 0, 0,
                 "fast transaction", "transactions", "2.2.0",
                 "Forgets every watched key.", TransactionCommands::unwatch));
+    }
+
+    static void registerPubSub(CommandTable table) {
+        for (CommandSpec s : io.relog.engine.pubsub.PubSubCommands.specs()) {
+            table.register(s);
+        }
     }
 
     static void registerStrings(CommandTable table) {

@@ -85,6 +85,11 @@ final class ConnectionCommands {
     private void ping(Engine e, Session s, byte[][] a, Reply r) {
         if (a.length > 2) {
             r.error(Errors.wrongArgs("ping"));
+        } else if (r.protocol() == 2 && e.pubsub().isSubscribed(s)) {
+            // Subscribed RESP2 clients get a push-shaped pong, as Redis replies: [pong, message or ""].
+            r.array(2);
+            r.bulk("pong");
+            r.bulk(a.length == 2 ? a[1] : new byte[0]);
         } else if (a.length == 2) {
             r.bulk(a[1]);
         } else {
@@ -203,6 +208,7 @@ final class ConnectionCommands {
     private void reset(Engine e, Session s, byte[][] a, Reply r) {
         ClientConnection c = conn(s);
         e.discardTransaction(c); // leaves MULTI and unwatches, as Redis' RESET does
+        e.pubsub().forget(c);
         c.select(0);
         c.protocol(2);
         c.reply().protocol(2);
@@ -299,6 +305,9 @@ final class ConnectionCommands {
     String describe(ClientConnection c) {
         long now = System.currentTimeMillis();
         StringBuilder flags = new StringBuilder();
+        if (state.engine().pubsub().isSubscribed(c)) {
+            flags.append('P');
+        }
         if (c.noEvict) {
             flags.append('e');
         }
@@ -323,7 +332,9 @@ final class ConnectionCommands {
                 + " idle=" + Math.max(0, now - c.lastInteractionMs) / 1000
                 + " flags=" + flags
                 + " db=" + c.db()
-                + " sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
+                + " sub=" + state.engine().pubsub().channelCount(c)
+                + " psub=" + state.engine().pubsub().patternCount(c)
+                + " ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=" + 0 + " rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r"
                 + " cmd=" + c.lastCommand
                 + " user=default redir=-1"

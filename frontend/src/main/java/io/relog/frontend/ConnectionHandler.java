@@ -92,6 +92,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         state.loop.execute(() -> {
             conn.closed = true;
             state.loop.connectionClosed(conn);
+            state.engine().pubsub().forget(conn);
             conn.reply().release();
             state.clients.remove(conn.id());
             state.engine().discardTransaction(conn); // drop its MULTI queue and WATCHed keys

@@ -97,6 +97,25 @@ public final class EngineLoop implements Runnable {
                 unblocked.add(c);
             }
         });
+        engine.pubsub().delivery(this::deliveryTo);
+    }
+
+    /**
+     * The reply buffer of {@code target} for a pub/sub push written now, marked to be flushed at the
+     * end of this iteration; {@code null} once the connection is closed. Engine thread.
+     */
+    private io.relog.engine.command.Reply deliveryTo(io.relog.engine.Session target) {
+        ClientConnection c = (ClientConnection) target;
+        if (c.closed) {
+            return null;
+        }
+        ReplyBuffer reply = c.reply();
+        reply.protocol(c.protocol());
+        if (!c.touched) {
+            c.touched = true;
+            touched.add(c);
+        }
+        return reply;
     }
 
     void start() {

@@ -505,6 +505,7 @@ final class ServerCommands {
     static void applyToEngine(Engine e, ServerConfig config) {
         e.setProtoMaxBulkLen(config.protoMaxBulkLen());
         e.setMaxmemoryPolicy(config.maxmemoryPolicy());
+        e.setNotifyKeyspaceEvents(io.relog.engine.pubsub.KeyspaceEvents.parse(config.get("notify-keyspace-events")));
         e.setEncodingLimits(intOf(config, "hash-max-listpack-entries"), intOf(config, "hash-max-listpack-value"),
                 intOf(config, "set-max-intset-entries"));
         e.setZsetEncodingLimits(intOf(config, "zset-max-listpack-entries"), intOf(config, "zset-max-listpack-value"));
@@ -706,8 +707,8 @@ final class ServerCommands {
                 field(sb, "sync_partial_err", 0);
                 field(sb, "keyspace_hits", e.keyspaceHits());
                 field(sb, "keyspace_misses", e.keyspaceMisses());
-                field(sb, "pubsub_channels", 0);
-                field(sb, "pubsub_patterns", 0);
+                field(sb, "pubsub_channels", e.pubsub().channels());
+                field(sb, "pubsub_patterns", e.pubsub().patterns());
                 field(sb, "total_error_replies", 0);
                 field(sb, "total_reads_processed", 0);
                 field(sb, "total_writes_processed", 0);

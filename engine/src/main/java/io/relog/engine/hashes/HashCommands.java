@@ -1,5 +1,6 @@
 package io.relog.engine.hashes;
 
+import io.relog.engine.pubsub.KeyspaceEvents;
 import io.relog.engine.Engine;
 import io.relog.engine.Session;
 import io.relog.engine.command.Args;
@@ -106,6 +107,7 @@ public final class HashCommands {
                 added++;
             }
         }
+        engine.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hset", argv[1], db.index());
         engine.propagate(db.index(), argv);
         engine.addDirty((argv.length - 2) / 2);
         return added;
@@ -120,6 +122,7 @@ public final class HashCommands {
         }
         h = writable(engine, db, argv[1]);
         put(engine, h, argv[2], argv[3]);
+        engine.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hset", argv[1], db.index());
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(1);
@@ -141,8 +144,10 @@ public final class HashCommands {
             }
         }
         if (deleted > 0) {
+            engine.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hdel", argv[1], db.index());
             if (h.size() == 0) {
                 db.remove(argv[1]);
+                engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", argv[1], db.index());
             }
             engine.propagate(db.index(), argv);
             engine.addDirty(deleted);
@@ -166,6 +171,7 @@ public final class HashCommands {
         value += incr;
         h = writable(engine, db, argv[1]);
         put(engine, h, argv[2], Args.bytes(value));
+        engine.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hincrby", argv[1], db.index());
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(value);
@@ -195,6 +201,7 @@ public final class HashCommands {
         }
         h = writable(engine, db, argv[1]);
         put(engine, h, argv[2], out);
+        engine.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hincrbyfloat", argv[1], db.index());
         engine.propagate(db.index(), new byte[][] {HSET, argv[1], argv[2], out});
         engine.addDirty(1);
         reply.bulk(out);

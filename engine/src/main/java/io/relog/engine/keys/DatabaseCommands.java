@@ -1,5 +1,6 @@
 package io.relog.engine.keys;
 
+import io.relog.engine.pubsub.KeyspaceEvents;
 import io.relog.engine.Engine;
 import io.relog.engine.Session;
 import io.relog.engine.command.Args;
@@ -118,6 +119,8 @@ public final class DatabaseCommands {
             dst.setExpireAt(key, expire);
         }
         src.remove(key);
+        engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "move_from", key, src.index());
+        engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "move_to", key, dst.index());
         engine.propagate(src.index(), argv);
         engine.addDirty(1);
         reply.integer(1);

@@ -1,5 +1,6 @@
 package io.relog.engine.keys;
 
+import io.relog.engine.pubsub.KeyspaceEvents;
 import io.relog.engine.Engine;
 import io.relog.engine.Session;
 import io.relog.engine.command.Args;
@@ -62,6 +63,7 @@ public final class KeyCommands {
             engine.expireIfNeeded(db, argv[i]);
             if (db.remove(argv[i]) != null) {
                 deleted++;
+                engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", argv[i], db.index());
             }
         }
         if (deleted > 0) {
@@ -141,6 +143,8 @@ public final class KeyCommands {
         if (expire >= 0) {
             db.setExpireAt(dst, expire);
         }
+        engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_from", src, db.index());
+        engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "rename_to", dst, db.index());
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         if (nx) {
@@ -194,6 +198,7 @@ public final class KeyCommands {
         if (expire >= 0) {
             dst.setExpireAt(to, expire);
         }
+        engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "copy_to", to, dst.index());
         engine.propagate(src.index(), argv);
         engine.addDirty(1);
         reply.integer(1);
@@ -398,9 +403,11 @@ public final class KeyCommands {
         }
         if (when <= engine.now() && !engine.isReplica()) {
             db.remove(key);
+            engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.index());
             engine.propagate(db.index(), new byte[][] {Engine.DEL, key});
         } else {
             db.setExpireAt(key, when);
+            engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "expire", key, db.index());
             if (seconds || relative) {
                 byte[][] out = argv.clone();
                 out[0] = PEXPIREAT;
@@ -456,6 +463,7 @@ public final class KeyCommands {
             reply.integer(0);
             return;
         }
+        engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "persist", argv[1], db.index());
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(1);
@@ -465,7 +473,7 @@ public final class KeyCommands {
 
     public static void objectEncoding(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
-        Object v = engine.lookupNoTouch(db, argv[2]);
+        Object v = engine.lookupNoTouchNoNotify(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
@@ -483,7 +491,7 @@ public final class KeyCommands {
 
     public static void objectFreq(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
-        Object v = engine.lookupNoTouch(db, argv[2]);
+        Object v = engine.lookupNoTouchNoNotify(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
@@ -500,7 +508,7 @@ public final class KeyCommands {
 
     public static void objectIdletime(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
-        Object v = engine.lookupNoTouch(db, argv[2]);
+        Object v = engine.lookupNoTouchNoNotify(db, argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;
@@ -519,7 +527,7 @@ public final class KeyCommands {
     }
 
     public static void objectRefcount(Engine engine, Session session, byte[][] argv, Reply reply) {
-        Object v = engine.lookupNoTouch(db(engine, session), argv[2]);
+        Object v = engine.lookupNoTouchNoNotify(db(engine, session), argv[2]);
         if (v == null) {
             reply.nullBulk();
             return;

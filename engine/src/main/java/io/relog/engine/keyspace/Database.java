@@ -83,7 +83,24 @@ public final class Database {
         if (prev != null && !keepTtl && !expires.isEmpty()) {
             expires.remove(key);
         }
+        if (prev == null && keyAdded != null) {
+            keyAdded.added(index, key);
+        }
         return prev;
+    }
+
+    /** Told of every key {@link #put} adds to a database where it was absent (Redis' {@code dbAdd}). */
+    @FunctionalInterface
+    public interface KeyAdded {
+        void added(int db, byte[] key);
+    }
+
+    /** Listener for added keys (the {@code new} keyspace notification); {@code null}, the default, for none. */
+    private KeyAdded keyAdded;
+
+    /** Sets or clears ({@code null}) the listener for added keys. Engine thread. */
+    public void onKeyAdded(KeyAdded listener) {
+        this.keyAdded = listener;
     }
 
     /** Removes {@code key} and its time to live; returns the removed value or {@code null}. */

@@ -1,5 +1,6 @@
 package io.relog.engine.lists;
 
+import io.relog.engine.pubsub.KeyspaceEvents;
 import io.relog.engine.Engine;
 import io.relog.engine.Session;
 import io.relog.engine.command.Args;
@@ -51,11 +52,16 @@ public final class ListCommands {
         return e;
     }
 
-    /** Deletes {@code key} if its list became empty. */
-    private static void deleteIfEmpty(Database db, byte[] key, ListValue list) {
+    /** Deletes {@code key} if its list became empty (a {@code del} notification). */
+    private static void deleteIfEmpty(Engine engine, Database db, byte[] key, ListValue list) {
         if (list.size() == 0) {
             db.remove(key);
+            engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.index());
         }
+    }
+
+    private static void notify(Engine engine, Database db, String event, byte[] key) {
+        engine.notifyKeyspaceEvent(KeyspaceEvents.LIST, event, key, db.index());
     }
 
     // ------------------------------------------------------------------ push
@@ -98,6 +104,7 @@ public final class ListCommands {
                 items.addLast(argv[i]);
             }
         }
+        notify(engine, db, head ? "lpush" : "rpush", key);
         engine.propagate(db.index(), argv);
         engine.addDirty(argv.length - 2);
         reply.integer(items.size());
@@ -147,7 +154,8 @@ public final class ListCommands {
             reply.array(n);
         }
         popInto(l, n, head, reply);
-        deleteIfEmpty(db, key, l);
+        notify(engine, db, head ? "lpop" : "rpop", key);
+        deleteIfEmpty(engine, db, key, l);
         engine.propagate(db.index(), argv);
         engine.addDirty(n);
     }
@@ -191,7 +199,8 @@ public final class ListCommands {
             reply.bulk(key);
             reply.array(n);
             popInto(l, n, head, reply);
-            deleteIfEmpty(db, key, l);
+            notify(engine, db, head ? "lpop" : "rpop", key);
+            deleteIfEmpty(engine, db, key, l);
             engine.propagate(db.index(), new byte[][] {head ? LPOP : RPOP, key, Args.bytes(n)});
             engine.addDirty(n);
             return;
@@ -263,7 +272,9 @@ public final class ListCommands {
         } else {
             d.items().addLast(value);
         }
-        deleteIfEmpty(db, src, s);
+        notify(engine, db, toHead ? "lpush" : "rpush", dst);
+        notify(engine, db, fromHead ? "lpop" : "rpop", src);
+        deleteIfEmpty(engine, db, src, s);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.bulk(value);
@@ -409,6 +420,7 @@ public final class ListCommands {
         }
         l = editable(db, key, l);
         l.items().set((int) i, argv[3]);
+        notify(engine, db, "lset", key);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.ok();
@@ -445,9 +457,12 @@ public final class ListCommands {
             l = editable(db, key, l);
             l.items().removeRange(len - (int) right, len);
             l.items().removeRange(0, (int) left);
-            deleteIfEmpty(db, key, l);
+            notify(engine, db, "ltrim", key);
+            deleteIfEmpty(engine, db, key, l);
             engine.propagate(db.index(), argv);
             engine.addDirty(left + right);
+        } else {
+            notify(engine, db, "ltrim", key); // as Redis: notified even when nothing was trimmed
         }
         reply.ok();
     }
@@ -483,6 +498,7 @@ public final class ListCommands {
         }
         l = editable(db, key, l);
         l.items().add(after ? at + 1 : at, argv[4]);
+        notify(engine, db, "linsert", key);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(l.size());
@@ -525,7 +541,8 @@ public final class ListCommands {
                 l.items().remove(positions.get(j));
             }
         }
-        deleteIfEmpty(db, key, l);
+        notify(engine, db, "lrem", key);
+        deleteIfEmpty(engine, db, key, l);
         engine.propagate(db.index(), argv);
         engine.addDirty(positions.size());
         reply.integer(positions.size());

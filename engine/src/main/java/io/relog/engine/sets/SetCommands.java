@@ -1,5 +1,6 @@
 package io.relog.engine.sets;
 
+import io.relog.engine.pubsub.KeyspaceEvents;
 import io.relog.engine.Engine;
 import io.relog.engine.Session;
 import io.relog.engine.command.Args;
@@ -76,6 +77,14 @@ public final class SetCommands {
 
     // ------------------------------------------------------------------ single-set writes
 
+    private static void notify(Engine engine, Database db, String event, byte[] key) {
+        engine.notifyKeyspaceEvent(KeyspaceEvents.SET, event, key, db.index());
+    }
+
+    private static void notifyDel(Engine engine, Database db, byte[] key) {
+        engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.index());
+    }
+
     public static void sadd(Engine engine, Session session, byte[][] argv, Reply reply) {
         Database db = db(engine, session);
         SetValue s = set(engine.lookupWrite(db, argv[1]));
@@ -92,6 +101,7 @@ public final class SetCommands {
             }
         }
         if (added > 0) {
+            notify(engine, db, "sadd", argv[1]);
             engine.propagate(db.index(), argv);
             engine.addDirty(added);
         }
@@ -114,8 +124,10 @@ public final class SetCommands {
             }
         }
         if (removed > 0) {
+            notify(engine, db, "srem", argv[1]);
             if (s.size() == 0) {
                 db.remove(argv[1]);
+                notifyDel(engine, db, argv[1]);
             }
             engine.propagate(db.index(), argv);
             engine.addDirty(removed);
@@ -147,8 +159,10 @@ public final class SetCommands {
         }
         from = editable(engine, db, src, from);
         from.remove(member);
+        notify(engine, db, "srem", src);
         if (from.size() == 0) {
             db.remove(src);
+            notifyDel(engine, db, src);
         }
         if (to == null) {
             to = SetValue.create(db.editToken());
@@ -156,7 +170,9 @@ public final class SetCommands {
         } else {
             to = editable(engine, db, dst, to);
         }
-        to.add(member, engine.setMaxIntsetEntries());
+        if (to.add(member, engine.setMaxIntsetEntries())) {
+            notify(engine, db, "sadd", dst);
+        }
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(1);
@@ -178,8 +194,10 @@ public final class SetCommands {
             s = editable(engine, db, key, s);
             byte[] m = s.randomMember(engine.random());
             s.remove(m);
+            notify(engine, db, "spop", key);
             if (s.size() == 0) {
                 db.remove(key);
+                notifyDel(engine, db, key);
             }
             engine.propagate(db.index(), new byte[][] {SREM, key, m});
             engine.addDirty(1);
@@ -199,6 +217,8 @@ public final class SetCommands {
             reply.set(s.size());
             s.forEachMember(reply::bulk);
             db.remove(key);
+            notify(engine, db, "spop", key);
+            notifyDel(engine, db, key);
             engine.propagate(db.index(), new byte[][] {Engine.DEL, key});
             engine.addDirty(1);
             return;
@@ -216,6 +236,7 @@ public final class SetCommands {
             out[2 + i] = m;
             reply.bulk(m);
         }
+        notify(engine, db, "spop", key);
         engine.propagate(db.index(), out);
         engine.addDirty(k);
     }
@@ -443,6 +464,7 @@ public final class SetCommands {
         if (result.size() == 0) {
             engine.lookupWrite(db, dst);
             if (db.remove(dst) != null) {
+                notifyDel(engine, db, dst);
                 engine.propagate(db.index(), argv);
                 engine.addDirty(1);
             }
@@ -451,6 +473,7 @@ public final class SetCommands {
         }
         engine.lookupWrite(db, dst);
         db.put(dst, result, engine.lruClock(), false);
+        notify(engine, db, op == Op.INTER ? "sinterstore" : op == Op.UNION ? "sunionstore" : "sdiffstore", dst);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(result.size());

@@ -1,5 +1,6 @@
 package io.relog.engine.strings;
 
+import io.relog.engine.pubsub.KeyspaceEvents;
 import io.relog.engine.Engine;
 import io.relog.engine.Session;
 import io.relog.engine.command.Args;
@@ -49,6 +50,15 @@ public final class StringCommands {
             return (byte[]) v;
         }
         throw new Args.ArgException(Errors.WRONGTYPE);
+    }
+
+    /** Publishes a string-class keyspace notification (no-op when notifications are off). */
+    private static void notify(Engine engine, Database db, String event, byte[] key) {
+        engine.notifyKeyspaceEvent(KeyspaceEvents.STRING, event, key, db.index());
+    }
+
+    private static void notifyGeneric(Engine engine, Database db, String event, byte[] key) {
+        engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, event, key, db.index());
     }
 
     private static void store(Engine engine, Database db, byte[] key, byte[] value, boolean keepTtl) {
@@ -132,8 +142,10 @@ public final class StringCommands {
             return;
         }
         store(engine, db, key, argv[2], (flags & SET_KEEPTTL) != 0);
+        notify(engine, db, "set", key);
         if (when >= 0) {
             db.setExpireAt(key, when);
+            notifyGeneric(engine, db, "expire", key);
             engine.propagate(db.index(), setPxat(key, argv[2], when));
         } else if ((flags & SET_GET) != 0) {
             engine.propagate(db.index(), withoutGet(argv));
@@ -180,6 +192,7 @@ public final class StringCommands {
             return;
         }
         store(engine, db, argv[1], argv[2], false);
+        notify(engine, db, "set", argv[1]);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(1);
@@ -200,6 +213,8 @@ public final class StringCommands {
         engine.lookupWrite(db, argv[1]);
         store(engine, db, argv[1], argv[3], false);
         db.setExpireAt(argv[1], when);
+        notify(engine, db, "set", argv[1]);
+        notifyGeneric(engine, db, "expire", argv[1]);
         engine.propagate(db.index(), setPxat(argv[1], argv[3], when));
         engine.addDirty(1);
         reply.ok();
@@ -209,6 +224,7 @@ public final class StringCommands {
         Database db = db(engine, session);
         byte[] prev = string(engine.lookupWrite(db, argv[1]));
         store(engine, db, argv[1], argv[2], false);
+        notify(engine, db, "set", argv[1]);
         engine.propagate(db.index(), new byte[][] {SET, argv[1], argv[2]});
         engine.addDirty(1);
         reply.bulk(prev);
@@ -219,6 +235,7 @@ public final class StringCommands {
         byte[] v = string(engine.lookupRead(db, argv[1]));
         if (v != null) {
             db.remove(argv[1]);
+            notifyGeneric(engine, db, "del", argv[1]);
             engine.propagate(db.index(), new byte[][] {Engine.DEL, argv[1]});
             engine.addDirty(1);
         }
@@ -258,13 +275,16 @@ public final class StringCommands {
         if (when >= 0) {
             if (when <= engine.now() && !engine.isReplica()) {
                 db.remove(key);
+                notifyGeneric(engine, db, "del", key);
                 engine.propagate(db.index(), new byte[][] {Engine.DEL, key});
             } else {
                 db.setExpireAt(key, when);
+                notifyGeneric(engine, db, "expire", key);
                 engine.propagate(db.index(), new byte[][] {PEXPIREAT, key, Args.bytes(when)});
             }
             engine.addDirty(1);
         } else if (persist && db.persist(key)) {
+            notifyGeneric(engine, db, "persist", key);
             engine.propagate(db.index(), new byte[][] {PERSIST, key});
             engine.addDirty(1);
         }
@@ -292,6 +312,7 @@ public final class StringCommands {
         for (int i = 1; i < argv.length; i += 2) {
             engine.lookupWrite(db, argv[i]);
             store(engine, db, argv[i], argv[i + 1], false);
+            notify(engine, db, "set", argv[i]);
         }
         engine.propagate(db.index(), argv);
         engine.addDirty(argv.length / 2);
@@ -311,6 +332,7 @@ public final class StringCommands {
         }
         for (int i = 1; i < argv.length; i += 2) {
             store(engine, db, argv[i], argv[i + 1], false);
+            notify(engine, db, "set", argv[i]);
         }
         engine.propagate(db.index(), argv);
         engine.addDirty(argv.length / 2);
@@ -348,6 +370,7 @@ public final class StringCommands {
             throw new Args.ArgException(Errors.OVERFLOW);
         }
         store(engine, db, argv[1], Args.bytes(r), true);
+        notify(engine, db, "incrby", argv[1]);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(r);
@@ -366,6 +389,7 @@ public final class StringCommands {
             throw new Args.ArgException("ERR increment would produce NaN or Infinity");
         }
         store(engine, db, argv[1], out, true, StringEncoding.NO_INT);
+        notify(engine, db, "incrbyfloat", argv[1]);
         engine.propagate(db.index(), new byte[][] {SET, argv[1], out, KEEPTTL});
         engine.addDirty(1);
         reply.bulk(out);
@@ -387,6 +411,7 @@ public final class StringCommands {
             System.arraycopy(add, 0, out, cur.length, add.length);
             store(engine, db, argv[1], out, true, StringEncoding.RAW);
         }
+        notify(engine, db, "append", argv[1]);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(out.length);
@@ -458,6 +483,7 @@ public final class StringCommands {
             byte[] out = new byte[(int) offset + value.length];
             System.arraycopy(value, 0, out, (int) offset, value.length);
             store(engine, db, argv[1], out, false, StringEncoding.RAW);
+            notify(engine, db, "setrange", argv[1]);
             engine.propagate(db.index(), argv);
             engine.addDirty(1);
             reply.integer(out.length);
@@ -471,6 +497,7 @@ public final class StringCommands {
         byte[] out = Arrays.copyOf(cur, (int) Math.max(cur.length, offset + value.length));
         System.arraycopy(value, 0, out, (int) offset, value.length);
         store(engine, db, argv[1], out, true, StringEncoding.RAW);
+        notify(engine, db, "setrange", argv[1]);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.integer(out.length);

@@ -1,5 +1,6 @@
 package io.relog.engine.zsets;
 
+import io.relog.engine.pubsub.KeyspaceEvents;
 import io.relog.engine.Engine;
 import io.relog.engine.Session;
 import io.relog.engine.command.Args;
@@ -62,10 +63,21 @@ public final class ZSetCommands {
         return e;
     }
 
-    private static void deleteIfEmpty(Database db, byte[] key, ZSetValue z) {
+    /** Deletes {@code key} if its set became empty (a {@code del} notification). */
+    private static void deleteIfEmpty(Engine engine, Database db, byte[] key, ZSetValue z) {
         if (z.size() == 0) {
             db.remove(key);
+            engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.index());
         }
+    }
+
+    private static void notify(Engine engine, Database db, String event, byte[] key) {
+        engine.notifyKeyspaceEvent(KeyspaceEvents.ZSET, event, key, db.index());
+    }
+
+    /** The command name in lower case: the event of commands named after what they do (ZREMRANGEBY*, Z*STORE). */
+    private static String event(byte[][] argv) {
+        return new String(argv[0], java.nio.charset.StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
     }
 
     // ------------------------------------------------------------------ ZADD / ZINCRBY / ZREM
@@ -146,7 +158,7 @@ public final class ZSetCommands {
                 }
                 double next = incr ? cur + score : score;
                 if (Double.isNaN(next)) {
-                    finishAdd(engine, db, key, z, argv, added + changed);
+                    finishAdd(engine, db, key, z, argv, added + changed, incr ? "zincr" : "zadd");
                     reply.error(NAN);
                     return;
                 }
@@ -169,7 +181,7 @@ public final class ZSetCommands {
                 added++;
             }
         }
-        finishAdd(engine, db, key, z, argv, added + changed);
+        finishAdd(engine, db, key, z, argv, added + changed, incr ? "zincr" : "zadd");
         if (incr) {
             if (aborted) {
                 reply.nullBulk();
@@ -187,13 +199,15 @@ public final class ZSetCommands {
                 ? ZSetValue.skiplist(db.editToken()) : new ZSetValue(db.editToken());
     }
 
-    private static void finishAdd(Engine engine, Database db, byte[] key, ZSetValue z, byte[][] argv, int changes) {
+    private static void finishAdd(Engine engine, Database db, byte[] key, ZSetValue z, byte[][] argv, int changes,
+                                  String event) {
         if (changes == 0) {
             return;
         }
         if (db.peek(key) != z) {
             db.put(key, z, engine.lruClock(), false);
         }
+        notify(engine, db, event, key);
         engine.propagate(db.index(), argv);
         engine.addDirty(changes);
     }
@@ -216,6 +230,7 @@ public final class ZSetCommands {
             if (db.peek(key) != z) {
                 db.put(key, z, engine.lruClock(), false);
             }
+            notify(engine, db, "zincr", key);
             engine.propagate(db.index(), argv);
             engine.addDirty(1);
         }
@@ -238,7 +253,8 @@ public final class ZSetCommands {
             }
         }
         if (removed > 0) {
-            deleteIfEmpty(db, key, z);
+            notify(engine, db, "zrem", key);
+            deleteIfEmpty(engine, db, key, z);
             engine.propagate(db.index(), argv);
             engine.addDirty(removed);
         }
@@ -556,6 +572,7 @@ public final class ZSetCommands {
         if (entries.isEmpty()) {
             if (old != null) {
                 db.remove(dst);
+                engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", dst, db.index());
                 engine.propagate(db.index(), argv);
                 engine.addDirty(1);
             }
@@ -566,6 +583,7 @@ public final class ZSetCommands {
         ZSetValue z = ZSetValue.ofSorted(db.editToken(), sorted, engine.zsetMaxListpackEntries(),
                 engine.zsetMaxListpackValue());
         db.put(dst, z, engine.lruClock(), false);
+        notify(engine, db, event(argv), dst);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
     }
@@ -623,7 +641,8 @@ public final class ZSetCommands {
         }
         z = editable(db, key, z);
         z.removeRange(r[0], r[1]);
-        deleteIfEmpty(db, key, z);
+        notify(engine, db, event(argv), key);
+        deleteIfEmpty(engine, db, key, z);
         engine.propagate(db.index(), argv);
         engine.addDirty(n);
         reply.integer(n);
@@ -658,7 +677,7 @@ public final class ZSetCommands {
             reply.array(0);
             return;
         }
-        List<Entry> popped = popEntries(db, key, z, count, min);
+        List<Entry> popped = popEntries(engine, db, key, z, count, min);
         boolean nested = hasCount && reply.protocol() >= 3;
         replyEntries(reply, popped, true, nested);
         engine.propagate(db.index(), argv);
@@ -676,7 +695,8 @@ public final class ZSetCommands {
         }
     }
 
-    private static List<Entry> popEntries(Database db, byte[] key, ZSetValue z, long count, boolean min) {
+    private static List<Entry> popEntries(Engine engine, Database db, byte[] key, ZSetValue z, long count,
+                                          boolean min) {
         z = editable(db, key, z);
         int size = z.size();
         int n = (int) Math.min(count, size);
@@ -690,7 +710,8 @@ public final class ZSetCommands {
         } else {
             z.removeRange(size - n, size);
         }
-        deleteIfEmpty(db, key, z);
+        notify(engine, db, min ? "zpopmin" : "zpopmax", key);
+        deleteIfEmpty(engine, db, key, z);
         return out;
     }
 
@@ -732,7 +753,7 @@ public final class ZSetCommands {
             if (z == null) {
                 continue;
             }
-            List<Entry> popped = popEntries(db, key, z, count, min);
+            List<Entry> popped = popEntries(engine, db, key, z, count, min);
             reply.array(2);
             reply.bulk(key);
             replyEntries(reply, popped, true, true);

@@ -116,6 +116,13 @@ public final class ServerConfig {
         add(Directive.oneOf("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu",
                 "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
         add(Directive.integer("maxmemory-samples", 5, 1, 64, true));
+        add(Directive.custom("notify-keyspace-events", "", true, false, v -> {
+            int flags = io.relog.engine.pubsub.KeyspaceEvents.parse(v);
+            if (flags < 0) {
+                throw new IllegalArgumentException(io.relog.engine.pubsub.KeyspaceEvents.INVALID);
+            }
+            return io.relog.engine.pubsub.KeyspaceEvents.format(flags);
+        }));
         add(Directive.integer("maxmemory-eviction-tenacity", 10, 0, 100, true));
         add(Directive.memory("maxmemory-clients", "0", 0, Long.MAX_VALUE, true));
         add(Directive.oneOf("enable-debug-command", "no", false, "no", "yes", "local"));
