@@ -103,6 +103,9 @@ final class ServerState {
         for (ClientConnection c : clients.values()) {
             c.closed = true;
             c.reply().release();
+            // Close the socket now rather than rely on the IO event loops' shutdown to do it:
+            // under load a client sometimes stayed connected after the server had stopped.
+            c.channel().close();
         }
         clients.clear();
     }
