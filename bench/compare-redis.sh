@@ -101,10 +101,14 @@ with open(sys.argv[1], "wb") as f:
         f.write(b"*3\r\n$3\r\nSET\r\n$16\r\n" + k + b"\r\n$32\r\n" + v + b"\r\n")
 PY
   for port in "$redis_port" "$relog_port"; do redis-cli -p "$port" --pipe < "$work/load.resp" >/dev/null; done
-  sleep 2
   rk=$(redis-cli -p "$redis_port" dbsize); lk=$(redis-cli -p "$relog_port" dbsize)
-  rrss=$(redis-cli -p "$redis_port" info memory | awk -F: '/^used_memory_rss:/ {print $2+0}')
-  lrss=$(awk '/^VmRSS:/ {print $2*1024}' "/proc/$relog_pid/status")
-  printf 'memory for 1,000,000 keys (16-byte keys, 32-byte values): redis used_memory_rss=%d MiB (%s keys), relog RSS=%d MiB (%s keys), ratio %.2f\n' \
-    $((rrss/1048576)) "$rk" $((lrss/1048576)) "$lk" "$(echo "$lrss $rrss" | awk '{print $1/$2}')"
+  # Right after the load, and again after 20 s: the JVM returns unused heap to the OS only
+  # after its next collection (Shenandoah uncommits after 1 s idle), Redis' RSS is steady.
+  for when in 2 20; do
+    sleep $(( when == 2 ? 2 : 18 ))
+    rrss=$(redis-cli -p "$redis_port" info memory | awk -F: '/^used_memory_rss:/ {print $2+0}')
+    lrss=$(awk '/^VmRSS:/ {print $2*1024}' "/proc/$relog_pid/status")
+    printf 'memory for 1,000,000 keys (16-byte keys, 32-byte values), %2d s after loading: redis used_memory_rss=%d MiB (%s keys), relog RSS=%d MiB (%s keys), ratio %.2f\n' \
+      "$when" $((rrss/1048576)) "$rk" $((lrss/1048576)) "$lk" "$(echo "$lrss $rrss" | awk '{print $1/$2}')"
+  done
 fi

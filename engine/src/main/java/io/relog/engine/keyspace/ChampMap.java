@@ -46,6 +46,20 @@ public final class ChampMap {
     /** Edit token; {@code null} for a frozen view. */
     private Object owner;
 
+    // The last key hashed by a mutating call and its hash: a write command looks its key up
+    // (touch) and then stores it (put) with the same array, so the second hash is free. Used
+    // only by the engine-thread methods (touch, put, remove), never by reads of frozen views.
+    private byte[] memoKey;
+    private int memoHash;
+
+    private int writerHash(byte[] key) {
+        if (key != memoKey) {
+            memoHash = hash(key);
+            memoKey = key;
+        }
+        return memoHash;
+    }
+
     // Results of the last put/remove, to avoid allocating a result object per call.
     private Object lastPrevious;
     private boolean lastChangedSize;
@@ -170,7 +184,7 @@ public final class ChampMap {
      * is not data) and returns the entry's value, or returns {@code null} if absent.
      */
     public Object touch(byte[] key, int meta) {
-        int hash = hash(key);
+        int hash = writerHash(key);
         long[] found = locate(key, hash);
         if (found == null) {
             return null;
@@ -185,7 +199,7 @@ public final class ChampMap {
      * {@code mask} (the others keep their value).
      */
     public Object touch(byte[] key, int meta, int mask) {
-        int hash = hash(key);
+        int hash = writerHash(key);
         long[] found = locate(key, hash);
         if (found == null) {
             return null;
@@ -246,7 +260,7 @@ public final class ChampMap {
         checkMutable();
         lastPrevious = null;
         lastChangedSize = false;
-        root = put(root, key, hash(key), value, meta, 0);
+        root = put(root, key, writerHash(key), value, meta, 0);
         if (lastChangedSize) {
             size++;
         }
@@ -258,7 +272,7 @@ public final class ChampMap {
         checkMutable();
         lastPrevious = null;
         lastChangedSize = false;
-        Node r = remove(root, key, hash(key), 0);
+        Node r = remove(root, key, writerHash(key), 0);
         if (lastChangedSize) {
             root = r;
             size--;
