@@ -57,13 +57,7 @@ public final class HashCommands {
      * itself when it owns it, else a copy that is stored in its place (keeping the time to live).
      */
     static HashValue editable(Engine engine, Database db, byte[] key, HashValue h) {
-        Object token = db.editToken();
-        if (h.isOwnedBy(token)) {
-            return h;
-        }
-        HashValue copy = (HashValue) h.editableFor(token);
-        db.put(key, copy, engine.lruClock(), true);
-        return copy;
+        return db.editable(key, h);
     }
 
     /** The hash at {@code key} for a write, created empty (and stored) when absent. */

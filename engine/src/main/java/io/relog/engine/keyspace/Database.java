@@ -160,6 +160,21 @@ public final class Database {
     }
 
     /**
+     * {@code value}, stored under {@code key}, made editable for this database's edit token:
+     * the value itself when the token owns it, else a copy owned by the token (sharing
+     * structure), stored under {@code key} in its place with the key's time to live and access
+     * metadata. Every command that changes a collection in place goes through here.
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends io.relog.engine.types.CollectionValue> T editable(byte[] key, T value) {
+        io.relog.engine.types.CollectionValue e = value.editableFor(editToken());
+        if (e != value) {
+            put(key, e, accessMeta(key), true);
+        }
+        return (T) e;
+    }
+
+    /**
      * An immutable view of this database as it is now, in O(1); see {@link ChampMap#freeze()}.
      *
      * <p>Outside single-database tests, freeze through {@link io.relog.engine.Engine#freeze()},

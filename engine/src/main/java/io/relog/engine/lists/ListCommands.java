@@ -44,12 +44,7 @@ public final class ListCommands {
 
     /** {@code value}, stored under {@code key}, made editable by the database's token (stored back if copied). */
     static ListValue editable(Database db, byte[] key, ListValue value) {
-        Object token = db.editToken();
-        ListValue e = (ListValue) value.editableFor(token);
-        if (e != value) {
-            db.put(key, e, db.accessMeta(key), true);
-        }
-        return e;
+        return db.editable(key, value);
     }
 
     /** Deletes {@code key} if its list became empty (a {@code del} notification). */

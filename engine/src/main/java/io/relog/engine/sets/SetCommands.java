@@ -66,13 +66,7 @@ public final class SetCommands {
 
     /** The set at {@code key}, editable for the database's token (a copy is stored when shared). */
     static SetValue editable(Engine engine, Database db, byte[] key, SetValue s) {
-        Object token = db.editToken();
-        if (s.isOwnedBy(token)) {
-            return s;
-        }
-        SetValue copy = (SetValue) s.editableFor(token);
-        db.put(key, copy, engine.lruClock(), true);
-        return copy;
+        return db.editable(key, s);
     }
 
     // ------------------------------------------------------------------ single-set writes

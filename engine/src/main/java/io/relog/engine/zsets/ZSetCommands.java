@@ -56,11 +56,7 @@ public final class ZSetCommands {
     }
 
     static ZSetValue editable(Database db, byte[] key, ZSetValue value) {
-        ZSetValue e = (ZSetValue) value.editableFor(db.editToken());
-        if (e != value) {
-            db.put(key, e, db.accessMeta(key), true);
-        }
-        return e;
+        return db.editable(key, value);
     }
 
     /** Deletes {@code key} if its set became empty (a {@code del} notification). */
