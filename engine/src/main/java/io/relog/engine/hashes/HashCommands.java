@@ -46,10 +46,7 @@ public final class HashCommands {
 
     /** The hash value of {@code v}, or throws WRONGTYPE; {@code null} stays {@code null}. */
     public static HashValue hash(Object v) {
-        if (v == null || v instanceof HashValue) {
-            return (HashValue) v;
-        }
-        throw new Args.ArgException(Errors.WRONGTYPE);
+        return io.relog.engine.types.CollectionValue.as(v, HashValue.class);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.relog.engine.Session;
 import io.relog.engine.command.Args;
 import io.relog.engine.command.Errors;
 import io.relog.engine.command.Reply;
+import io.relog.engine.command.ScanOptions;
 import io.relog.engine.command.Subcommands;
 import io.relog.engine.keyspace.Database;
 import io.relog.engine.types.CollectionValue;
@@ -225,36 +226,16 @@ public final class KeyCommands {
     /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. */
     public static void scan(Engine engine, Session session, byte[][] argv, Reply reply) {
         long cursor = parseCursor(argv[1]);
-        byte[] pattern = null;
-        long count = 10;
-        byte[] type = null;
-        for (int i = 2; i < argv.length; i++) {
-            boolean more = i + 1 < argv.length;
-            if (Args.is(argv[i], "count") && more) {
-                count = Args.parseLong(argv[++i]);
-                if (count < 1) {
-                    throw new Args.ArgException(Errors.SYNTAX);
-                }
-            } else if (Args.is(argv[i], "match") && more) {
-                pattern = argv[++i];
-                if (Glob.matchesAll(pattern)) {
-                    pattern = null;
-                }
-            } else if (Args.is(argv[i], "type") && more) {
-                type = argv[++i];
-            } else {
-                throw new Args.ArgException(Errors.SYNTAX);
-            }
-        }
+        ScanOptions opts = ScanOptions.parse(argv, 2, true);
         Database db = db(engine, session);
         List<byte[]> found = new ArrayList<>();
         long next = cursor >= (1L << 32) ? 0
-                : db.keys().scan(cursor, (int) Math.min(count, Integer.MAX_VALUE), (k, v) -> found.add(k));
+                : db.keys().scan(cursor, opts.count(), (k, v) -> found.add(k));
         // Filtering after the walk, as Redis does: expired keys are deleted (a write, on a master).
         List<byte[]> out = new ArrayList<>(found.size());
-        String typeName = type == null ? null : new String(type, StandardCharsets.UTF_8);
+        String typeName = opts.type() == null ? null : new String(opts.type(), StandardCharsets.UTF_8);
         for (byte[] k : found) {
-            if (pattern != null && !Glob.matches(pattern, k, false)) {
+            if (!opts.matches(k)) {
                 continue;
             }
             if (engine.expireIfNeeded(db, k)) {

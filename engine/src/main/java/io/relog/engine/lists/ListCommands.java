@@ -36,10 +36,7 @@ public final class ListCommands {
 
     /** The list value of {@code v}, or throws WRONGTYPE; {@code null} stays {@code null}. */
     static ListValue list(Object v) {
-        if (v == null || v instanceof ListValue) {
-            return (ListValue) v;
-        }
-        throw new Args.ArgException(Errors.WRONGTYPE);
+        return io.relog.engine.types.CollectionValue.as(v, ListValue.class);
     }
 
     /** {@code value}, stored under {@code key}, made editable by the database's token (stored back if copied). */

@@ -58,10 +58,7 @@ public final class SetCommands {
 
     /** The set value of {@code v}, or throws WRONGTYPE; {@code null} stays {@code null}. */
     public static SetValue set(Object v) {
-        if (v == null || v instanceof SetValue) {
-            return (SetValue) v;
-        }
-        throw new Args.ArgException(Errors.WRONGTYPE);
+        return io.relog.engine.types.CollectionValue.as(v, SetValue.class);
     }
 
     /** The set at {@code key}, editable for the database's token (a copy is stored when shared). */

@@ -23,6 +23,17 @@ public abstract class CollectionValue {
         this.owner = owner;
     }
 
+    /**
+     * {@code v} as a {@code type}, the check every command makes before touching a value:
+     * {@code null} (no key) stays {@code null}, another type is {@code WRONGTYPE}.
+     */
+    public static <T extends CollectionValue> T as(Object v, Class<T> type) {
+        if (v == null || type.isInstance(v)) {
+            return type.cast(v);
+        }
+        throw new io.relog.engine.command.Args.ArgException(io.relog.engine.command.Errors.WRONGTYPE);
+    }
+
     /** Redis' type name, as TYPE reports it: {@code hash}, {@code list}, {@code set}, {@code zset}. */
     public abstract String typeName();
 

@@ -6,6 +6,7 @@ import io.relog.engine.Session;
 import io.relog.engine.command.Args;
 import io.relog.engine.command.Errors;
 import io.relog.engine.command.Reply;
+import io.relog.engine.command.ScanOptions;
 import io.relog.engine.keys.KeyCommands;
 import io.relog.engine.keyspace.Database;
 import io.relog.engine.pattern.Glob;
@@ -49,10 +50,7 @@ public final class ZSetCommands {
 
     /** The sorted set {@code v}, or throws WRONGTYPE; {@code null} stays {@code null}. */
     static ZSetValue zset(Object v) {
-        if (v == null || v instanceof ZSetValue) {
-            return (ZSetValue) v;
-        }
-        throw new Args.ArgException(Errors.WRONGTYPE);
+        return io.relog.engine.types.CollectionValue.as(v, ZSetValue.class);
     }
 
     static ZSetValue editable(Database db, byte[] key, ZSetValue value) {
@@ -819,24 +817,7 @@ public final class ZSetCommands {
     /** ZSCAN key cursor [MATCH pattern] [COUNT count]. */
     public static void zscan(Engine engine, Session session, byte[][] argv, Reply reply) {
         long cursor = KeyCommands.parseCursor(argv[2]);
-        byte[] pattern = null;
-        long count = 10;
-        for (int i = 3; i < argv.length; i++) {
-            boolean more = i + 1 < argv.length;
-            if (Args.is(argv[i], "count") && more) {
-                count = Args.parseLong(argv[++i]);
-                if (count < 1) {
-                    throw new Args.ArgException(Errors.SYNTAX);
-                }
-            } else if (Args.is(argv[i], "match") && more) {
-                pattern = argv[++i];
-                if (Glob.matchesAll(pattern)) {
-                    pattern = null;
-                }
-            } else {
-                throw new Args.ArgException(Errors.SYNTAX);
-            }
-        }
+        ScanOptions opts = ScanOptions.parse(argv, 3);
         ZSetValue z = zset(engine.lookupRead(db(engine, session), argv[1]));
         List<Entry> found = new ArrayList<>();
         long next = 0;
@@ -846,13 +827,13 @@ public final class ZSetCommands {
                     found.add((Entry) c.next());
                 }
             } else if (cursor < (1L << 32)) {
-                next = z.dict().scan(cursor, (int) Math.min(count, Integer.MAX_VALUE),
+                next = z.dict().scan(cursor, opts.count(),
                         (m, s) -> found.add(new Entry((Double) s, m)));
             }
         }
         List<Entry> out = new ArrayList<>(found.size());
         for (Entry e : found) {
-            if (pattern == null || Glob.matches(pattern, e.member(), false)) {
+            if (opts.matches(e.member())) {
                 out.add(e);
             }
         }
