@@ -254,8 +254,8 @@ public final class Engine {
      * then replies EXECABORT), as in Redis' {@code processCommand}.
      */
     public void execute(Session session, byte[][] argv, Reply reply) {
-        refreshTime();
         CommandSpec spec = commands.lookup(argv[0]);
+        lastCommand = spec;
         if (spec == null) {
             if (session.inTransaction()) {
                 session.transaction().flagQueueError();
@@ -273,7 +273,7 @@ public final class Engine {
             return;
         }
         if (session.protocol() == 2 && pubsub.isSubscribed(session) && !PubSub.allowedWhileSubscribed(spec)) {
-            stats(spec).rejected++;
+            st.rejected++;
             reply.error(PubSub.notAllowedWhileSubscribed(spec, argv));
             return;
         }
@@ -282,7 +282,14 @@ public final class Engine {
             queue(session.transaction(), spec, argv, reply);
             return;
         }
-        executeQueued(session, spec, argv, reply);
+        run(session, spec, st, argv, reply);
+    }
+
+    private CommandSpec lastCommand;
+
+    /** The command the last {@link #execute} call looked up, or {@code null} if it was unknown. */
+    public CommandSpec lastCommand() {
+        return lastCommand;
     }
 
     /** Queues a command sent inside MULTI, or refuses it (and dooms the transaction) as Redis does. */
@@ -302,8 +309,11 @@ public final class Engine {
      * its queue. Counts it for INFO commandstats.
      */
     public void executeQueued(Session session, CommandSpec spec, byte[][] argv, Reply reply) {
+        run(session, spec, stats(spec), argv, reply);
+    }
+
+    private void run(Session session, CommandSpec spec, CommandStats st, byte[][] argv, Reply reply) {
         refreshTime();
-        CommandStats st = stats(spec);
         touching = !session.noTouch() || spec.name().equals("touch");
         long start = System.nanoTime();
         try {

@@ -398,17 +398,20 @@ public final class EngineLoop implements Runnable {
         boolean wasOff = c.replyOff;
         boolean skip = c.skipNext;
         c.skipNext = false;
-        CommandSpec spec = engine.commands().lookup(argv[0]);
-        if (spec != null && c.authRequired() && !spec.is(CommandFlag.NO_AUTH) && spec.arityAccepts(argv.length)) {
+        // Only a client that still has to authenticate needs the command looked up here.
+        CommandSpec gate = c.authRequired() ? engine.commands().lookup(argv[0]) : null;
+        if (gate != null && !gate.is(CommandFlag.NO_AUTH) && gate.arityAccepts(argv.length)) {
             reply.error(Errors.NOAUTH);
             state.rejectedCalls++;
         } else {
-            if (spec != null) {
-                c.lastCommand = spec.name();
-            }
             try {
                 engine.execute(c, argv, reply);
+                CommandSpec spec = engine.lastCommand();
+                if (spec != null) {
+                    c.lastCommand = spec.name();
+                }
             } catch (RuntimeException e) {
+                CommandSpec spec = engine.lastCommand();
                 // A bug in a command must not take the engine thread down with it.
                 log.error("Command '{}' failed", spec != null ? spec.name() : "?", e);
                 reply.truncate(mark);
