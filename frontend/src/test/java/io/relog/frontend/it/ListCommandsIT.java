@@ -1,0 +1,161 @@
+package io.relog.frontend.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import redis.clients.jedis.Jedis;
+
+/** List commands through Jedis: replies, options, exact errors, encodings and a served BLPOP. */
+class ListCommandsIT extends AbstractServerIT {
+
+    static final String WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
+
+    @Test
+    void pushesAndPops() {
+        assertThat(call("LPUSH", "l", "a", "b")).isEqualTo(2L);
+        assertThat(call("RPUSH", "l", "c", "d")).isEqualTo(4L);
+        assertThat(call("LRANGE", "l", "0", "-1")).isEqualTo(List.of("b", "a", "c", "d"));
+        assertThat(call("LPUSHX", "missing", "x")).isEqualTo(0L);
+        assertThat(call("RPUSHX", "missing", "x")).isEqualTo(0L);
+        assertThat(call("EXISTS", "missing")).isEqualTo(0L);
+        assertThat(call("LPUSHX", "l", "x", "y")).isEqualTo(6L);
+        assertThat(call("RPUSHX", "l", "z")).isEqualTo(7L);
+        assertThat(call("LPOP", "l")).isEqualTo("y");
+        assertThat(call("RPOP", "l")).isEqualTo("z");
+        assertThat(call("LPOP", "l", "2")).isEqualTo(List.of("x", "b"));
+        assertThat(call("RPOP", "l", "10")).isEqualTo(List.of("d", "c", "a"));
+        assertThat(call("EXISTS", "l")).isEqualTo(0L);
+        assertThat(call("LPOP", "l")).isNull();
+        assertThat(call("LPOP", "l", "2")).isNull();
+        call("RPUSH", "l", "a");
+        assertThat(call("LPOP", "l", "0")).isEqualTo(List.of());
+        assertError("ERR value is out of range, must be positive", "LPOP", "l", "-1");
+        assertThat(call("LLEN", "l")).isEqualTo(1L);
+        assertThat(call("LLEN", "missing")).isEqualTo(0L);
+    }
+
+    @Test
+    void lindexLsetLrangeLtrim() {
+        call("RPUSH", "l", "a", "b", "c", "d", "e");
+        assertThat(call("LINDEX", "l", "0")).isEqualTo("a");
+        assertThat(call("LINDEX", "l", "-1")).isEqualTo("e");
+        assertThat(call("LINDEX", "l", "5")).isNull();
+        assertThat(call("LINDEX", "missing", "0")).isNull();
+        assertThat(call("LSET", "l", "1", "B")).isEqualTo("OK");
+        assertThat(call("LSET", "l", "-1", "E")).isEqualTo("OK");
+        assertError("ERR index out of range", "LSET", "l", "5", "x");
+        assertError("ERR no such key", "LSET", "missing", "0", "x");
+        assertThat(call("LRANGE", "l", "1", "-2")).isEqualTo(List.of("B", "c", "d"));
+        assertThat(call("LRANGE", "l", "-100", "100")).isEqualTo(List.of("a", "B", "c", "d", "E"));
+        assertThat(call("LRANGE", "l", "3", "1")).isEqualTo(List.of());
+        assertThat(call("LRANGE", "missing", "0", "-1")).isEqualTo(List.of());
+        assertError("ERR value is not an integer or out of range", "LINDEX", "l", "x");
+        assertThat(call("LTRIM", "l", "1", "-2")).isEqualTo("OK");
+        assertThat(call("LRANGE", "l", "0", "-1")).isEqualTo(List.of("B", "c", "d"));
+        assertThat(call("LTRIM", "l", "5", "10")).isEqualTo("OK");
+        assertThat(call("EXISTS", "l")).isEqualTo(0L);
+    }
+
+    @Test
+    void linsertLremLpos() {
+        call("RPUSH", "l", "a", "b", "a", "c", "a");
+        assertThat(call("LINSERT", "l", "BEFORE", "b", "x")).isEqualTo(6L);
+        assertThat(call("LINSERT", "l", "after", "c", "y")).isEqualTo(7L);
+        assertThat(call("LINSERT", "l", "AFTER", "zz", "y")).isEqualTo(-1L);
+        assertThat(call("LINSERT", "missing", "AFTER", "a", "y")).isEqualTo(0L);
+        assertError("ERR syntax error", "LINSERT", "l", "MIDDLE", "a", "y");
+        assertThat(call("LRANGE", "l", "0", "-1")).isEqualTo(List.of("a", "x", "b", "a", "c", "y", "a"));
+        assertThat(call("LPOS", "l", "a")).isEqualTo(0L);
+        assertThat(call("LPOS", "l", "a", "RANK", "2")).isEqualTo(3L);
+        assertThat(call("LPOS", "l", "a", "RANK", "-1")).isEqualTo(6L);
+        assertThat(call("LPOS", "l", "a", "COUNT", "0")).isEqualTo(List.of(0L, 3L, 6L));
+        assertThat(call("LPOS", "l", "a", "COUNT", "2", "RANK", "-1")).isEqualTo(List.of(6L, 3L));
+        assertThat(call("LPOS", "l", "a", "COUNT", "0", "MAXLEN", "4")).isEqualTo(List.of(0L, 3L));
+        assertThat(call("LPOS", "l", "zz")).isNull();
+        assertThat(call("LPOS", "l", "zz", "COUNT", "1")).isEqualTo(List.of());
+        assertError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+                "LPOS", "l", "a", "RANK", "0");
+        assertError("ERR COUNT can't be negative", "LPOS", "l", "a", "COUNT", "-1");
+        assertThat(call("LREM", "l", "1", "a")).isEqualTo(1L);
+        assertThat(call("LRANGE", "l", "0", "-1")).isEqualTo(List.of("x", "b", "a", "c", "y", "a"));
+        assertThat(call("LREM", "l", "-1", "a")).isEqualTo(1L);
+        assertThat(call("LRANGE", "l", "0", "-1")).isEqualTo(List.of("x", "b", "a", "c", "y"));
+        call("RPUSH", "l", "b", "b");
+        assertThat(call("LREM", "l", "0", "b")).isEqualTo(3L);
+        assertThat(call("LREM", "missing", "0", "b")).isEqualTo(0L);
+    }
+
+    @Test
+    void lmoveRpoplpushLmpop() {
+        call("RPUSH", "src", "a", "b", "c");
+        assertThat(call("LMOVE", "src", "dst", "LEFT", "RIGHT")).isEqualTo("a");
+        assertThat(call("LMOVE", "src", "dst", "RIGHT", "LEFT")).isEqualTo("c");
+        assertThat(call("LRANGE", "dst", "0", "-1")).isEqualTo(List.of("c", "a"));
+        assertThat(call("RPOPLPUSH", "src", "dst")).isEqualTo("b");
+        assertThat(call("LRANGE", "dst", "0", "-1")).isEqualTo(List.of("b", "c", "a"));
+        assertThat(call("EXISTS", "src")).isEqualTo(0L);
+        assertThat(call("RPOPLPUSH", "src", "dst")).isNull();
+        assertThat(call("LMOVE", "dst", "dst", "LEFT", "RIGHT")).as("rotation").isEqualTo("b");
+        assertThat(call("LRANGE", "dst", "0", "-1")).isEqualTo(List.of("c", "a", "b"));
+        assertError("ERR syntax error", "LMOVE", "dst", "x", "UP", "LEFT");
+        call("SET", "s", "v");
+        assertError(WRONGTYPE, "LMOVE", "dst", "s", "LEFT", "LEFT");
+        assertThat(call("LRANGE", "dst", "0", "-1")).as("nothing popped on a wrong-typed destination").isEqualTo(List.of("c", "a", "b"));
+
+        assertThat(call("LMPOP", "2", "none", "dst", "LEFT")).isEqualTo(List.of("dst", List.of("c")));
+        assertThat(call("LMPOP", "2", "none", "dst", "RIGHT", "COUNT", "5")).isEqualTo(List.of("dst", List.of("b", "a")));
+        assertThat(call("LMPOP", "1", "dst", "LEFT")).isNull();
+        assertError("ERR numkeys should be greater than 0", "LMPOP", "0", "dst", "LEFT");
+        assertError("ERR count should be greater than 0", "LMPOP", "1", "dst", "LEFT", "COUNT", "0");
+        assertError("ERR syntax error", "LMPOP", "1", "dst", "MIDDLE");
+    }
+
+    @Test
+    void blpopIsServedByAPushFromAnotherClient() throws Exception {
+        Jedis pusher = newConnection();
+        Jedis blocked = newConnection();
+        CompletableFuture<Object> pop = CompletableFuture.supplyAsync(() -> call(blocked, "BLPOP", "q1", "q2", "5"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ((String) call(pusher, "CLIENT", "LIST")).contains("cmd=blpop"));
+        assertThat(call(pusher, "RPUSH", "q2", "x", "y")).isEqualTo(2L);
+        assertThat(pop.get(5, TimeUnit.SECONDS)).isEqualTo(List.of("q2", "x"));
+        assertThat(call("LRANGE", "q2", "0", "-1")).isEqualTo(List.of("y"));
+        assertThat(call("BLPOP", "q2", "1")).as("served at once when data is present").isEqualTo(List.of("q2", "y"));
+        assertThat(call("BLPOP", "q2", "0.01")).as("times out with nil").isNull();
+        assertError("ERR timeout is negative", "BLPOP", "q2", "-1");
+    }
+
+    @Test
+    void encodingIsQuicklistAsInRedis70() {
+        call("RPUSH", "l", "a", "b");
+        assertThat(call("OBJECT", "ENCODING", "l")).isEqualTo("quicklist");
+        for (int i = 0; i < 200; i++) {
+            redis.rpush("l", "element-" + i);
+        }
+        assertThat(call("OBJECT", "ENCODING", "l")).isEqualTo("quicklist");
+        call("RPUSH", "big", "x".repeat(10000));
+        assertThat(call("OBJECT", "ENCODING", "big")).isEqualTo("quicklist");
+    }
+
+    @Test
+    void wrongTypeAndArityErrors() {
+        call("SET", "s", "v");
+        for (String[] cmd : new String[][] {{"LPUSH", "s", "a"}, {"RPUSH", "s", "a"}, {"LPUSHX", "s", "a"},
+                {"LPOP", "s"}, {"RPOP", "s"}, {"LLEN", "s"}, {"LINDEX", "s", "0"}, {"LRANGE", "s", "0", "1"},
+                {"LREM", "s", "0", "a"}, {"LPOS", "s", "a"}, {"RPOPLPUSH", "s", "d"}, {"BLPOP", "s", "1"},
+                {"LMPOP", "1", "s", "LEFT"}}) {
+            assertError(WRONGTYPE, cmd);
+        }
+        assertError(wrongArgs("lpush"), "LPUSH", "l");
+        assertError(wrongArgs("lrange"), "LRANGE", "l", "0");
+        assertError(wrongArgs("lmove"), "LMOVE", "a", "b", "LEFT");
+        assertThat(Arrays.asList(call("TYPE", "s"))).containsExactly("string");
+    }
+}
