@@ -159,4 +159,26 @@ class HashCommandsIT extends AbstractServerIT {
         assertError(wrongArgs("hdel"), "HDEL", "h");
         assertThat(new HashSet<>(strings(call("HKEYS", "h")))).containsExactly("a");
     }
+
+    @Test
+    void hincrbyfloatEdgeCases() {
+        call("HSET", "h", "a", "1.1", "big", "1.7976931348623157e308");
+        assertThat(call("HINCRBYFLOAT", "h", "a", "2.2")).as("long double precision, human format").isEqualTo("3.3");
+        assertThat(call("HINCRBYFLOAT", "h", "e", "5.0e3")).isEqualTo("5000");
+        assertThat(call("HINCRBYFLOAT", "h", "e", "-5000")).isEqualTo("0");
+        assertError("ERR value is NaN or Infinity", "HINCRBYFLOAT", "h", "a", "inf");
+    }
+
+    @Test
+    void hrandfieldOnMissingAndHsetnxWrongType() {
+        assertThat(call("HRANDFIELD", "missing", "-5", "WITHVALUES")).isEqualTo(List.of());
+        call("SET", "s", "v");
+        assertError(WRONGTYPE, "HEXISTS", "s", "a");
+        assertError(WRONGTYPE, "HSTRLEN", "s", "a");
+        assertError(WRONGTYPE, "HINCRBYFLOAT", "s", "a", "1");
+        assertError(WRONGTYPE, "HKEYS", "s");
+        assertError(WRONGTYPE, "HVALS", "s");
+        assertError(WRONGTYPE, "HMSET", "s", "a", "1");
+        assertError("ERR value is not an integer or out of range", "HRANDFIELD", "missing", "x");
+    }
 }

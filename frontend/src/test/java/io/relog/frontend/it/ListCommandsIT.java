@@ -158,4 +158,72 @@ class ListCommandsIT extends AbstractServerIT {
         assertError(wrongArgs("lmove"), "LMOVE", "a", "b", "LEFT");
         assertThat(Arrays.asList(call("TYPE", "s"))).containsExactly("string");
     }
+
+    @Test
+    void lposOptionErrorsAndMaxlenZero() {
+        call("RPUSH", "l", "a", "b", "a");
+        assertError("ERR MAXLEN can't be negative", "LPOS", "l", "a", "MAXLEN", "-1");
+        assertThat(call("LPOS", "l", "a", "MAXLEN", "0", "COUNT", "0")).isEqualTo(List.of(0L, 2L));
+        assertThat(call("LPOS", "l", "a", "RANK", "3")).isNull();
+        assertError("ERR syntax error", "LPOS", "l", "a", "FOO", "1");
+        assertThat(call("LPOS", "missing", "a")).isNull();
+        assertThat(call("LPOS", "missing", "a", "COUNT", "0")).isEqualTo(List.of());
+    }
+
+    @Test
+    void blockedClientsAreServedInArrivalOrder() throws Exception {
+        Jedis pusher = newConnection();
+        Jedis first = newConnection();
+        Jedis second = newConnection();
+        CompletableFuture<Object> a = CompletableFuture.supplyAsync(() -> call(first, "BRPOP", "q", "5"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(pusher) == 1L);
+        CompletableFuture<Object> b = CompletableFuture.supplyAsync(() -> call(second, "BLMOVE", "q", "dst", "RIGHT", "LEFT", "5"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(pusher) == 2L);
+        assertThat(call(pusher, "RPUSH", "q", "x", "y", "z")).isEqualTo(3L);
+        assertThat(a.get(5, TimeUnit.SECONDS)).isEqualTo(List.of("q", "z"));
+        assertThat(b.get(5, TimeUnit.SECONDS)).isEqualTo("y");
+        assertThat(call("LRANGE", "q", "0", "-1")).isEqualTo(List.of("x"));
+        assertThat(call("LRANGE", "dst", "0", "-1")).isEqualTo(List.of("y"));
+    }
+
+    private static long blockedClients(Jedis jedis) {
+        String info = (String) call(jedis, "INFO", "clients");
+        for (String line : info.split("\r\n")) {
+            if (line.startsWith("blocked_clients:")) {
+                return Long.parseLong(line.substring("blocked_clients:".length()).trim());
+            }
+        }
+        throw new AssertionError("no blocked_clients in " + info);
+    }
+
+    @Test
+    void blockingPopInsideMultiDoesNotBlockAndPushInExecServesWaiter() throws Exception {
+        call("MULTI");
+        call("BLPOP", "empty", "0");
+        assertThat(call("EXEC")).isEqualTo(Arrays.asList((Object) null));
+        Jedis waiter = newConnection();
+        CompletableFuture<Object> pop = CompletableFuture.supplyAsync(() -> call(waiter, "BLPOP", "q", "5"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 1L);
+        call("MULTI");
+        call("RPUSH", "q", "a");
+        call("RPUSH", "q", "b");
+        call("LPOP", "q");
+        assertThat(call("EXEC")).isEqualTo(List.of(1L, 2L, "a"));
+        assertThat(pop.get(5, TimeUnit.SECONDS)).as("served after EXEC with what is left").isEqualTo(List.of("q", "b"));
+        assertThat(call("EXISTS", "q")).isEqualTo(0L);
+    }
+
+    @Test
+    void blmpopAndTimeoutErrors() throws Exception {
+        assertError("ERR timeout is not a float or out of range", "BLPOP", "q", "abc");
+        assertThat(call("BLMPOP", "0.01", "2", "a", "b", "LEFT")).isNull();
+        call("RPUSH", "b", "1", "2", "3");
+        assertThat(call("BLMPOP", "1", "2", "a", "b", "RIGHT", "COUNT", "2")).isEqualTo(List.of("b", List.of("3", "2")));
+        Jedis waiter = newConnection();
+        CompletableFuture<Object> pop = CompletableFuture.supplyAsync(() -> call(waiter, "BRPOPLPUSH", "src", "dst", "5"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 1L);
+        call("LPUSH", "src", "v");
+        assertThat(pop.get(5, TimeUnit.SECONDS)).isEqualTo("v");
+        assertThat(call("LRANGE", "dst", "0", "-1")).isEqualTo(List.of("v"));
+    }
 }

@@ -165,4 +165,32 @@ class SetCommandsIT extends AbstractServerIT {
         assertError(wrongArgs("smove"), "SMOVE", "a", "b");
         assertError(wrongArgs("sintercard"), "SINTERCARD", "1");
     }
+
+    @Test
+    void edgeCases() {
+        call("SADD", "s", "1", "2", "3");
+        assertThat(call("SINTERCARD", "1", "s", "LIMIT", "0")).as("LIMIT 0 is unlimited").isEqualTo(3L);
+        assertThat(call("SPOP", "s", "0")).isEqualTo(List.of());
+        assertThat(call("SRANDMEMBER", "missing", "-3")).isEqualTo(List.of());
+        assertThat(call("SMOVE", "s", "s", "1")).isEqualTo(1L);
+        assertThat(call("SMOVE", "s", "s", "9")).isEqualTo(0L);
+        assertThat(call("SMOVE", "missing", "s", "1")).isEqualTo(0L);
+        assertThat(call("SINTERSTORE", "s", "s")).isEqualTo(3L);
+        assertThat(call("SDIFFSTORE", "s", "s", "s")).isEqualTo(0L);
+        assertThat(call("EXISTS", "s")).isEqualTo(0L);
+        call("SADD", "i", "9223372036854775807", "-9223372036854775808");
+        assertThat(call("OBJECT", "ENCODING", "i")).isEqualTo("intset");
+        call("SADD", "i", "9223372036854775808");
+        assertThat(call("OBJECT", "ENCODING", "i")).isEqualTo("hashtable");
+        call("SADD", "j", "01");
+        assertThat(call("OBJECT", "ENCODING", "j")).as("01 is not a canonical integer").isEqualTo("hashtable");
+        call("SADD", "k", "-0");
+        assertThat(call("OBJECT", "ENCODING", "k")).isEqualTo("hashtable");
+        assertError(wrongArgs("smismember"), "SMISMEMBER", "i");
+        assertError("ERR syntax error", "SINTERCARD", "1", "i", "LIMIT");
+        call("SET", "str", "v");
+        assertError(WRONGTYPE, "SINTERCARD", "2", "i", "str");
+        assertError(WRONGTYPE, "SUNIONSTORE", "d", "i", "str");
+        assertError(WRONGTYPE, "SDIFFSTORE", "d", "i", "str");
+    }
 }

@@ -269,4 +269,48 @@ class SortedSetCommandsIT extends AbstractServerIT {
         }
         return commands.dispatch(keyword, new TypedReplyOutput(), commandArgs);
     }
+
+    @Test
+    void scoreParsingAndFormattingEdgeCases() {
+        call("ZADD", "z", "1e17", "a", "123456789012345678", "b", "0.000001", "c", "1e-5", "d", "-0", "e",
+                "0.3333333333333333", "f", "+inf", "g", "0x10", "h");
+        assertThat(call("ZSCORE", "z", "a")).isEqualTo("1e+17");
+        assertThat(call("ZSCORE", "z", "b")).isEqualTo("1.2345678901234568e+17");
+        assertThat(call("ZSCORE", "z", "c")).isEqualTo("9.9999999999999995e-07");
+        assertThat(call("ZSCORE", "z", "d")).isEqualTo("1.0000000000000001e-05");
+        assertThat(call("ZSCORE", "z", "e")).isEqualTo("0");
+        assertThat(call("ZSCORE", "z", "f")).isEqualTo("0.33333333333333331");
+        assertThat(call("ZSCORE", "z", "g")).isEqualTo("inf");
+        assertThat(call("ZSCORE", "z", "h")).as("strtod accepts hex").isEqualTo("16");
+        assertError("ERR value is not a valid float", "ZADD", "z", "1e400", "x");
+        assertError("ERR value is not a valid float", "ZADD", "z", " 1", "x");
+        assertError("ERR value is not a valid float", "ZADD", "z", "", "x");
+        assertError("ERR value is not a valid float", "ZINCRBY", "z", "1e400", "a");
+    }
+
+    @Test
+    void zaddGtAddsNewMembersAndMiscEdges() {
+        call("ZADD", "z", "1", "a");
+        assertThat(call("ZADD", "z", "GT", "0", "new")).isEqualTo(1L);
+        assertThat(call("ZADD", "z", "LT", "5", "new2")).isEqualTo(1L);
+        assertThat(call("ZPOPMIN", "z", "0")).isEqualTo(List.of());
+        assertThat(call("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", "1", "-1")).isEqualTo(List.of("a", "new2"));
+        assertThat(call("ZRANGE", "z", "(0", "(5", "BYSCORE")).isEqualTo(List.of("a"));
+        assertThat(call("ZLEXCOUNT", "z", "(z", "[a")).isEqualTo(0L);
+        assertThat(call("ZCOUNT", "z", "5", "1")).isEqualTo(0L);
+        assertThat(call("ZRANGEBYSCORE", "z", "(inf", "+inf")).isEqualTo(List.of());
+    }
+
+    @Test
+    void aggregationsTreatNanAsZero() {
+        call("ZADD", "p", "inf", "a", "1", "b");
+        call("ZADD", "n", "-inf", "a", "2", "b");
+        assertThat(call("ZUNIONSTORE", "out", "2", "p", "n")).isEqualTo(2L);
+        assertThat(call("ZRANGE", "out", "0", "-1", "WITHSCORES")).isEqualTo(List.of("a", "0", "b", "3"));
+        assertThat(call("ZINTERSTORE", "out", "1", "p", "WEIGHTS", "0")).isEqualTo(2L);
+        assertThat(call("ZRANGE", "out", "0", "-1", "WITHSCORES")).isEqualTo(List.of("a", "0", "b", "0"));
+        assertThat(call("ZDIFF", "1", "p", "WITHSCORES")).isEqualTo(List.of("b", "1", "a", "inf"));
+        assertThat(call("ZINTERCARD", "2", "p", "n", "LIMIT", "0")).isEqualTo(2L);
+        assertError("ERR LIMIT can't be negative", "ZINTERCARD", "2", "p", "n", "LIMIT", "-1");
+    }
 }

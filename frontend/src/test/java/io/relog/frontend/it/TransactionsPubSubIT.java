@@ -252,4 +252,73 @@ class TransactionsPubSubIT extends AbstractServerIT {
         assertThat(cli("--no-raw", "LPUSH", "h", "x")).isEqualTo("(error) " + WRONGTYPE + "\n");
         assertThat(cli("--no-raw", "ZMPOP", "1", "z", "MIN")).isEqualTo("1) \"z\"\n2) 1) 1) \"a\"\n      2) \"1.5\"\n");
     }
+
+    @Test
+    void watchEdgeCases() {
+        Jedis other = newConnection();
+        call("SET", "k", "1");
+        call("WATCH", "k");
+        call("SET", "k", "self");
+        call("MULTI");
+        call("SET", "x", "1");
+        assertThat(call("EXEC")).as("the watching client's own write breaks WATCH").isNull();
+
+        call("WATCH", "k");
+        call(other, "SELECT", "1");
+        other.set("k", "otherdb");
+        call("MULTI");
+        call("SET", "x", "1");
+        assertThat(call("EXEC")).as("same name in another db").isEqualTo(List.of("OK"));
+
+        call("WATCH", "k");
+        call(other, "SELECT", "0");
+        call(other, "FLUSHALL");
+        call("MULTI");
+        call("SET", "x", "2");
+        assertThat(call("EXEC")).as("FLUSHALL of a watched existing key").isNull();
+
+        call("SET", "k", "1");
+        call("WATCH", "k");
+        other.set("k", "1");
+        call("MULTI");
+        call("SET", "x", "3");
+        assertThat(call("EXEC")).as("a rewrite with the same value still counts").isNull();
+
+        call("WATCH", "h");
+        call(other, "HSET", "h", "f", "v");
+        call("MULTI");
+        call("PING");
+        assertThat(call("EXEC")).isNull();
+        call("WATCH", "h");
+        call(other, "HDEL", "h", "nope");
+        call("MULTI");
+        call("PING");
+        assertThat(call("EXEC")).as("a no-op write does not touch").isEqualTo(List.of("PONG"));
+    }
+
+    @Test
+    void sortTieBreaksAndMissingWeights() {
+        call("RPUSH", "l", "9", "10", "2");
+        assertThat(call("SORT", "l", "BY", "missing_*")).as("equal weights compare as strings").isEqualTo(List.of("10", "2", "9"));
+        assertThat(call("SORT", "l", "BY", "missing_*", "DESC")).isEqualTo(List.of("9", "2", "10"));
+        assertThat(call("SORT", "l", "BY", "constant")).as("no * means no sorting").isEqualTo(List.of("9", "10", "2"));
+        call("SET", "w_9", "notanumber");
+        assertError("ERR One or more scores can't be converted into double", "SORT", "l", "BY", "w_*");
+        assertThat(call("SORT", "l", "LIMIT", "-5", "2")).isEqualTo(List.of("2", "9"));
+        assertThat(call("SORT_RO", "l", "DESC")).isEqualTo(List.of("10", "9", "2"));
+        assertError("ERR syntax error", "SORT_RO", "l", "STORE", "d");
+    }
+
+    @Test
+    void pubsubRepliesOnARawConnection() {
+        Jedis subscriber = newConnection();
+        assertThat(decode(raw(subscriber, "UNSUBSCRIBE"))).isEqualTo(Arrays.asList("unsubscribe", null, 0L));
+        assertThat(decode(raw(subscriber, "PSUBSCRIBE", "a*", "b?"))).isEqualTo(List.of("psubscribe", "a*", 1L));
+        assertThat(decode(subscriber.getConnection().getUnflushedObject())).isEqualTo(List.of("psubscribe", "b?", 2L));
+        assertThat(call("PUBLISH", "abc", "m")).isEqualTo(1L);
+        assertThat(decode(subscriber.getConnection().getUnflushedObject())).isEqualTo(List.of("pmessage", "a*", "abc", "m"));
+        assertThat(decode(raw(subscriber, "PING"))).isEqualTo(List.of("pong", ""));
+        assertThat(decode(raw(subscriber, "PUNSUBSCRIBE", "a*"))).isEqualTo(List.of("punsubscribe", "a*", 1L));
+        assertThat(call("PUBSUB", "NUMPAT")).isEqualTo(1L);
+    }
 }
