@@ -226,4 +226,59 @@ class ListCommandsIT extends AbstractServerIT {
         assertThat(pop.get(5, TimeUnit.SECONDS)).isEqualTo("v");
         assertThat(call("LRANGE", "dst", "0", "-1")).isEqualTo(List.of("v"));
     }
+
+    @Test
+    void writesThatCreateAWaitedListServeTheBlockedClient() throws Exception {
+        Jedis waiter = newConnection();
+        call("RPUSH", "src", "a", "b");
+        CompletableFuture<Object> pop1 = CompletableFuture.supplyAsync(() -> call(waiter, "BLPOP", "renamed", "5"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 1L);
+        assertThat(call("RENAME", "src", "renamed")).isEqualTo("OK");
+        assertThat(pop1.get(5, TimeUnit.SECONDS)).as("RENAME serves").isEqualTo(List.of("renamed", "a"));
+
+        CompletableFuture<Object> pop2 = CompletableFuture.supplyAsync(() -> call(waiter, "BLPOP", "sorted", "5"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 1L);
+        call("RPUSH", "nums", "3", "1", "2");
+        assertThat(call("SORT", "nums", "STORE", "sorted")).isEqualTo(3L);
+        assertThat(pop2.get(5, TimeUnit.SECONDS)).as("SORT STORE serves").isEqualTo(List.of("sorted", "1"));
+
+        CompletableFuture<Object> pop3 = CompletableFuture.supplyAsync(() -> call(waiter, "BLPOP", "gone", "1"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 1L);
+        call("MULTI");
+        call("RPUSH", "gone", "x");
+        call("DEL", "gone");
+        call("EXEC");
+        assertThat(pop3.get(5, TimeUnit.SECONDS)).as("pushed then deleted in one EXEC: not served, times out").isNull();
+
+        CompletableFuture<Object> pop4 = CompletableFuture.supplyAsync(() -> call(waiter, "BLPOP", "chain2", "5"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 1L);
+        Jedis mover = newConnection();
+        CompletableFuture<Object> move = CompletableFuture.supplyAsync(() -> call(mover, "BLMOVE", "chain1", "chain2", "LEFT", "RIGHT", "5"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 2L);
+        call("RPUSH", "chain1", "v");
+        assertThat(move.get(5, TimeUnit.SECONDS)).isEqualTo("v");
+        assertThat(pop4.get(5, TimeUnit.SECONDS)).as("a served BLMOVE serves the next waiter").isEqualTo(List.of("chain2", "v"));
+        assertThat(call("EXISTS", "chain1", "chain2")).isEqualTo(0L);
+    }
+
+    @Test
+    void blockedClientKeepsWaitingWhenKeyBecomesAnotherTypeAndClientUnblock() throws Exception {
+        Jedis waiter = newConnection();
+        long id = (Long) call(waiter, "CLIENT", "ID");
+        CompletableFuture<Object> pop = CompletableFuture.supplyAsync(() -> call(waiter, "BLPOP", "q", "0"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 1L);
+        call("SET", "q", "string");
+        call("DEL", "q");
+        assertThat(blockedClients(redis)).isEqualTo(1L);
+        assertThat(call("CLIENT", "UNBLOCK", Long.toString(id))).isEqualTo(1L);
+        assertThat(pop.get(5, TimeUnit.SECONDS)).isNull();
+        assertThat(call("CLIENT", "UNBLOCK", Long.toString(id))).isEqualTo(0L);
+
+        CompletableFuture<String> failed = CompletableFuture.supplyAsync(() -> error(waiter, "BRPOP", "q", "0"));
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 1L);
+        assertThat(call("CLIENT", "UNBLOCK", Long.toString(id), "ERROR")).isEqualTo(1L);
+        assertThat(failed.get(5, TimeUnit.SECONDS)).isEqualTo("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+        call("SET", "str", "v");
+        assertError("WRONGTYPE Operation against a key holding the wrong kind of value", "BLPOP", "str", "0");
+    }
 }

@@ -313,4 +313,61 @@ class SortedSetCommandsIT extends AbstractServerIT {
         assertThat(call("ZINTERCARD", "2", "p", "n", "LIMIT", "0")).isEqualTo(2L);
         assertError("ERR LIMIT can't be negative", "ZINTERCARD", "2", "p", "n", "LIMIT", "-1");
     }
+
+    @Test
+    void bzpopminServedByZaddAndBzmpop() throws Exception {
+        redis.clients.jedis.Jedis waiter = newConnection();
+        java.util.concurrent.CompletableFuture<Object> pop = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> call(waiter, "BZPOPMIN", "z1", "z2", "5"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> ((String) call("INFO", "clients")).contains("blocked_clients:1"));
+        call("ZADD", "z2", "2.5", "b", "1", "a");
+        assertThat(pop.get(5, TimeUnit.SECONDS)).isEqualTo(List.of("z2", "a", "1"));
+        assertThat(call("BZPOPMAX", "z2", "1")).isEqualTo(List.of("z2", "b", "2.5"));
+        assertThat(call("BZPOPMAX", "z2", "0.01")).isNull();
+        call("ZADD", "z3", "1", "x", "2", "y");
+        assertThat(call("BZMPOP", "1", "2", "z2", "z3", "MAX", "COUNT", "5")).isEqualTo(
+                List.of("z3", List.of(List.of("y", "2"), List.of("x", "1"))));
+    }
+
+    @Test
+    void storedResultEncodings() {
+        call("ZADD", "a", "1", "x", "2", "y");
+        call("SADD", "s", "x");
+        call("ZUNIONSTORE", "u", "2", "a", "s");
+        assertThat(call("OBJECT", "ENCODING", "u")).isEqualTo("listpack");
+        for (int i = 0; i < 200; i++) {
+            redis.zadd("big", i, "m" + i);
+        }
+        call("ZINTERSTORE", "i", "1", "big");
+        assertThat(call("OBJECT", "ENCODING", "i")).isEqualTo("skiplist");
+        call("ZRANGESTORE", "r", "big", "0", "9");
+        assertThat(call("OBJECT", "ENCODING", "r")).isEqualTo("listpack");
+        call("ZREMRANGEBYRANK", "big", "0", "190");
+        assertThat(call("OBJECT", "ENCODING", "big")).as("no conversion back").isEqualTo("skiplist");
+    }
+
+    @Test
+    void resp3ShapesOfPairsAndMaps() {
+        call("ZADD", "z", "1", "a", "2", "b");
+        call("HSET", "h", "f", "v");
+        RedisClient client = RedisClient.create(RedisURI.builder().withHost(server.host()).withPort(server.port())
+                .withTimeout(Duration.ofSeconds(5)).build());
+        client.setOptions(ClientOptions.builder().protocolVersion(ProtocolVersion.RESP3).build());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            RedisCommands<String, String> lettuce = connection.sync();
+            assertThat(typed(lettuce, "HGETALL", "h")).isEqualTo("%{\"f\"=\"v\"}");
+            assertThat(typed(lettuce, "HRANDFIELD", "h", "1", "WITHVALUES")).isEqualTo("[[\"f\", \"v\"]]");
+            assertThat(typed(lettuce, "ZPOPMIN", "z", "1")).isEqualTo("[[\"a\", ,1.0]]");
+            assertThat(typed(lettuce, "ZRANDMEMBER", "z", "1", "WITHSCORES")).isEqualTo("[[\"b\", ,2.0]]");
+            assertThat(typed(lettuce, "ZADD", "z", "INCR", "1", "b")).isEqualTo(",3.0");
+            assertThat(typed(lettuce, "ZSCAN", "z", "0")).isEqualTo("[\"0\", [\"b\", \"3\"]]");
+            assertThat(typed(lettuce, "ZMPOP", "1", "z", "MIN")).isEqualTo("[\"z\", [[\"b\", ,3.0]]]");
+            assertThat(typed(lettuce, "SMEMBERS", "missing")).isEqualTo("~[]");
+            assertThat(typed(lettuce, "BLPOP", "missing", "0.01")).isEqualTo("_");
+            assertThat(typed(lettuce, "ZSCORE", "missing", "a")).isEqualTo("_");
+        } finally {
+            client.shutdown(0, 2, TimeUnit.SECONDS);
+        }
+    }
 }

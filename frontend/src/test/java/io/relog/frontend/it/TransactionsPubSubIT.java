@@ -321,4 +321,22 @@ class TransactionsPubSubIT extends AbstractServerIT {
         assertThat(decode(raw(subscriber, "PUNSUBSCRIBE", "a*"))).isEqualTo(List.of("punsubscribe", "a*", 1L));
         assertThat(call("PUBSUB", "NUMPAT")).isEqualTo(1L);
     }
+
+    @Test
+    void watchedKeyThatExpiresAbortsExec() {
+        Jedis other = newConnection();
+        call("SET", "k", "v", "PX", "50");
+        call("WATCH", "k");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ((Long) call(other, "PTTL", "k")) == -2L);
+        call("MULTI");
+        call("PING");
+        assertThat(call("EXEC")).isNull();
+
+        call("SET", "e", "v", "PX", "1");
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> ((Long) call(other, "PTTL", "e")) == -2L);
+        call("WATCH", "e");
+        call("MULTI");
+        call("PING");
+        assertThat(call("EXEC")).as("already expired when watched").isEqualTo(List.of("PONG"));
+    }
 }
