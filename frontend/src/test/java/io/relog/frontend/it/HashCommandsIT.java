@@ -181,4 +181,39 @@ class HashCommandsIT extends AbstractServerIT {
         assertError(WRONGTYPE, "HMSET", "s", "a", "1");
         assertError("ERR value is not an integer or out of range", "HRANDFIELD", "missing", "x");
     }
+
+    @Test
+    void randomOperationsMatchAModel() {
+        java.util.Random random = new java.util.Random(3);
+        Map<String, String> model = new java.util.HashMap<>();
+        for (int op = 0; op < 3000; op++) {
+            String f = "f" + random.nextInt(random.nextInt(10) == 0 ? 700 : 50);
+            switch (random.nextInt(5)) {
+                case 0: case 1: {
+                    String v = random.nextInt(20) == 0 ? "x".repeat(70) : "v" + op;
+                    assertThat(redis.hset("h", f, v)).isEqualTo(model.containsKey(f) ? 0L : 1L);
+                    model.put(f, v);
+                    break;
+                }
+                case 2:
+                    assertThat(redis.hdel("h", f)).isEqualTo(model.remove(f) == null ? 0L : 1L);
+                    break;
+                case 3:
+                    if (!model.containsKey(f) || model.get(f).matches("-?\\d+")) {
+                        long n = random.nextInt(100) - 50;
+                        long expected = Long.parseLong(model.getOrDefault(f, "0")) + n;
+                        assertThat(redis.hincrBy("h", f, n)).isEqualTo(expected);
+                        model.put(f, Long.toString(expected));
+                    }
+                    break;
+                default:
+                    assertThat(redis.hget("h", f)).isEqualTo(model.get(f));
+            }
+            if (op % 250 == 0) {
+                assertThat(redis.hgetAll("h")).as("after op %d", op).isEqualTo(model);
+            }
+        }
+        assertThat(redis.hgetAll("h")).isEqualTo(model);
+        assertThat(redis.hlen("h")).isEqualTo(model.size());
+    }
 }

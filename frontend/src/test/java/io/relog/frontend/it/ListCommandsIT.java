@@ -281,4 +281,101 @@ class ListCommandsIT extends AbstractServerIT {
         call("SET", "str", "v");
         assertError("WRONGTYPE Operation against a key holding the wrong kind of value", "BLPOP", "str", "0");
     }
+
+    @Test
+    void randomOperationsMatchAModel() {
+        java.util.Random random = new java.util.Random(42);
+        java.util.LinkedList<String> model = new java.util.LinkedList<>();
+        java.util.LinkedList<String> other = new java.util.LinkedList<>();
+        for (int op = 0; op < 3000; op++) {
+            String v = random.nextInt(10) == 0 ? "long-" + "x".repeat(random.nextInt(3000)) + op : "v" + random.nextInt(8);
+            switch (random.nextInt(11)) {
+                case 0: redis.lpush("l", v); model.addFirst(v); break;
+                case 1: redis.rpush("l", v); model.addLast(v); break;
+                case 2: assertThat(redis.lpop("l")).isEqualTo(model.pollFirst()); break;
+                case 3: assertThat(redis.rpop("l")).isEqualTo(model.pollLast()); break;
+                case 4: {
+                    String pivot = "v" + random.nextInt(8);
+                    boolean before = random.nextBoolean();
+                    long reply = (Long) call("LINSERT", "l", before ? "BEFORE" : "AFTER", pivot, v);
+                    int at = model.indexOf(pivot);
+                    if (model.isEmpty()) {
+                        assertThat(reply).isEqualTo(0L);
+                    } else if (at < 0) {
+                        assertThat(reply).isEqualTo(-1L);
+                    } else {
+                        model.add(before ? at : at + 1, v);
+                        assertThat(reply).isEqualTo(model.size());
+                    }
+                    break;
+                }
+                case 5: {
+                    int count = random.nextInt(5) - 2;
+                    String target = "v" + random.nextInt(8);
+                    long removed = 0;
+                    if (count >= 0) {
+                        java.util.Iterator<String> it = model.iterator();
+                        while (it.hasNext() && (count == 0 || removed < count)) {
+                            if (it.next().equals(target)) { it.remove(); removed++; }
+                        }
+                    } else {
+                        java.util.Iterator<String> it = model.descendingIterator();
+                        while (it.hasNext() && removed < -count) {
+                            if (it.next().equals(target)) { it.remove(); removed++; }
+                        }
+                    }
+                    assertThat(call("LREM", "l", Integer.toString(count), target)).isEqualTo(removed);
+                    break;
+                }
+                case 6:
+                    if (!model.isEmpty()) {
+                        int i = random.nextInt(model.size());
+                        assertThat(call("LSET", "l", Integer.toString(i), v)).isEqualTo("OK");
+                        model.set(i, v);
+                    }
+                    break;
+                case 7:
+                    if (random.nextInt(10) == 0 && model.size() > 4) {
+                        int start = random.nextInt(3);
+                        int end = -1 - random.nextInt(3);
+                        call("LTRIM", "l", Integer.toString(start), Integer.toString(end));
+                        int to = model.size() + end + 1;
+                        java.util.List<String> kept = start < to ? new java.util.ArrayList<>(model.subList(start, to)) : java.util.List.of();
+                        model.clear();
+                        model.addAll(kept);
+                    }
+                    break;
+                case 8: {
+                    boolean fromLeft = random.nextBoolean();
+                    boolean toLeft = random.nextBoolean();
+                    String moved = (String) call("LMOVE", "l", "o", fromLeft ? "LEFT" : "RIGHT", toLeft ? "LEFT" : "RIGHT");
+                    String expected = fromLeft ? model.pollFirst() : model.pollLast();
+                    assertThat(moved).isEqualTo(expected);
+                    if (expected != null) {
+                        if (toLeft) other.addFirst(expected); else other.addLast(expected);
+                    }
+                    break;
+                }
+                case 9:
+                    if (!model.isEmpty()) {
+                        int i = random.nextInt(model.size() * 2) - model.size();
+                        assertThat(redis.lindex("l", i)).isEqualTo(model.get(i < 0 ? model.size() + i : i));
+                    }
+                    break;
+                default: {
+                    String target = "v" + random.nextInt(8);
+                    Object pos = call("LPOS", "l", target);
+                    int at = model.indexOf(target);
+                    assertThat(pos).isEqualTo(at < 0 ? null : (Object) (long) at);
+                }
+            }
+            if (op % 100 == 0) {
+                assertThat(redis.lrange("l", 0, -1)).as("after op %d", op).isEqualTo(model);
+                assertThat(redis.lrange("o", 0, -1)).isEqualTo(other);
+            }
+        }
+        assertThat(redis.lrange("l", 0, -1)).isEqualTo(model);
+        assertThat(redis.llen("l")).isEqualTo(model.size());
+        assertThat(redis.lrange("o", 0, -1)).isEqualTo(other);
+    }
 }

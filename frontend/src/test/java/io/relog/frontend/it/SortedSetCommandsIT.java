@@ -370,4 +370,81 @@ class SortedSetCommandsIT extends AbstractServerIT {
             client.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void randomOperationsMatchAModel() {
+        java.util.Random random = new java.util.Random(7);
+        Map<String, Double> scores = new HashMap<>();
+        java.util.Comparator<String> order = java.util.Comparator.<String>comparingDouble(scores::get).thenComparing(java.util.Comparator.naturalOrder());
+        for (int op = 0; op < 3000; op++) {
+            String m = "m" + random.nextInt(random.nextInt(10) == 0 ? 400 : 60);
+            double s = random.nextInt(41) - 20;
+            switch (random.nextInt(8)) {
+                case 0: case 1: case 2:
+                    assertThat(redis.zadd("z", s, m)).isEqualTo(scores.containsKey(m) ? 0L : 1L);
+                    scores.put(m, s);
+                    break;
+                case 3:
+                    scores.merge(m, s, Double::sum);
+                    assertThat(redis.zincrby("z", s, m)).isEqualTo(scores.get(m));
+                    break;
+                case 4:
+                    assertThat(redis.zrem("z", m)).isEqualTo(scores.remove(m) == null ? 0L : 1L);
+                    break;
+                case 5: {
+                    double lo = random.nextInt(41) - 20;
+                    double hi = lo + random.nextInt(4);
+                    long expected = scores.values().stream().filter(v -> v >= lo && v <= hi).count();
+                    if (random.nextInt(4) == 0) {
+                        assertThat(redis.zremrangeByScore("z", lo, hi)).isEqualTo(expected);
+                        scores.values().removeIf(v -> v >= lo && v <= hi);
+                    } else {
+                        assertThat(redis.zcount("z", lo, hi)).isEqualTo(expected);
+                    }
+                    break;
+                }
+                case 6: {
+                    List<String> sorted = scores.keySet().stream().sorted(order).collect(java.util.stream.Collectors.toList());
+                    if (random.nextInt(5) == 0 && !sorted.isEmpty()) {
+                        int start = random.nextInt(sorted.size());
+                        int stop = Math.min(sorted.size() - 1, start + random.nextInt(3));
+                        assertThat(redis.zremrangeByRank("z", start, stop)).isEqualTo(stop - start + 1);
+                        sorted.subList(start, stop + 1).forEach(scores::remove);
+                    } else {
+                        Long rank = redis.zrank("z", m);
+                        int at = sorted.indexOf(m);
+                        assertThat(rank).isEqualTo(at < 0 ? null : (Long) (long) at);
+                        Long revRank = redis.zrevrank("z", m);
+                        assertThat(revRank).isEqualTo(at < 0 ? null : (Long) (long) (sorted.size() - 1 - at));
+                    }
+                    break;
+                }
+                default: {
+                    List<String> sorted = scores.keySet().stream().sorted(order).collect(java.util.stream.Collectors.toList());
+                    if (!sorted.isEmpty() && random.nextInt(6) == 0) {
+                        List<Tuple> popped = random.nextBoolean() ? redis.zpopmin("z", 2) : redis.zpopmax("z", 2);
+                        for (Tuple t : popped) {
+                            assertThat(scores.remove(t.getElement())).isEqualTo(t.getScore());
+                        }
+                        List<String> ends = new java.util.ArrayList<>(sorted);
+                        assertThat(popped.get(0).getElement()).isIn(ends.get(0), ends.get(ends.size() - 1));
+                    } else {
+                        double lo = random.nextInt(41) - 20;
+                        List<String> expected = sorted.stream().filter(x -> scores.get(x) > lo).skip(1).limit(3)
+                                .collect(java.util.stream.Collectors.toList());
+                        assertThat(call("ZRANGE", "z", "(" + (long) lo, "+inf", "BYSCORE", "LIMIT", "1", "3")).isEqualTo(expected);
+                    }
+                }
+            }
+            if (op % 100 == 0) {
+                List<String> sorted = scores.keySet().stream().sorted(order).collect(java.util.stream.Collectors.toList());
+                assertThat(redis.zrange("z", 0, -1)).as("after op %d", op).isEqualTo(sorted);
+                assertThat(redis.zcard("z")).isEqualTo(scores.size());
+            }
+        }
+        List<Tuple> all = redis.zrangeWithScores("z", 0, -1);
+        Map<String, Double> actual = new HashMap<>();
+        all.forEach(t -> actual.put(t.getElement(), t.getScore()));
+        assertThat(actual).isEqualTo(scores);
+    }
 }
