@@ -339,4 +339,101 @@ class TransactionsPubSubIT extends AbstractServerIT {
         call("PING");
         assertThat(call("EXEC")).as("already expired when watched").isEqualTo(List.of("PONG"));
     }
+
+    @Test
+    void keyspaceNotificationsOfCollectionCommands() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        JedisPubSub listener = new JedisPubSub() {
+            @Override
+            public void onPMessage(String pattern, String channel, String message) {
+                events.add(channel + " " + message);
+            }
+        };
+        call("CONFIG", "SET", "notify-keyspace-events", "KEA");
+        try {
+            Jedis subscriber = newConnection();
+            Thread thread = new Thread(() -> subscriber.psubscribe(listener, "__keyevent@0__:*"), "it-keyevents");
+            thread.start();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> call("PUBSUB", "NUMPAT").equals(1L));
+            call("RPUSH", "l", "a");
+            call("LPOP", "l");
+            call("HSET", "h", "f", "1");
+            call("HINCRBY", "h", "f", "1");
+            call("HDEL", "h", "f");
+            call("SADD", "s", "x", "y");
+            call("SREM", "s", "nope");
+            call("ZADD", "z", "1", "m");
+            call("ZINCRBY", "z", "1", "m");
+            call("ZREM", "z", "m");
+            call("SUNIONSTORE", "dst", "s");
+            call("PUBLISH", "done", "x");
+            List<String> expected = List.of(
+                    "__keyevent@0__:rpush l", "__keyevent@0__:lpop l", "__keyevent@0__:del l",
+                    "__keyevent@0__:hset h", "__keyevent@0__:hincrby h", "__keyevent@0__:hdel h", "__keyevent@0__:del h",
+                    "__keyevent@0__:sadd s", "__keyevent@0__:zadd z", "__keyevent@0__:zincr z",
+                    "__keyevent@0__:zrem z", "__keyevent@0__:del z", "__keyevent@0__:sunionstore dst");
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> events.size() >= expected.size());
+            assertThat(events).isEqualTo(expected);
+            listener.punsubscribe();
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !thread.isAlive());
+        } finally {
+            call("CONFIG", "SET", "notify-keyspace-events", "");
+        }
+    }
+
+    @Test
+    void encodingDirectivesAreHonoured() {
+        List<String> saved = strings(call("CONFIG", "GET", "hash-max-listpack-entries"));
+        try {
+            call("CONFIG", "SET", "hash-max-listpack-entries", "2", "set-max-intset-entries", "2", "zset-max-listpack-value", "3");
+            assertThat(call("CONFIG", "GET", "hash-max-ziplist-entries")).as("old alias").isEqualTo(List.of("hash-max-ziplist-entries", "2"));
+            call("HSET", "h", "a", "1", "b", "2");
+            assertThat(call("OBJECT", "ENCODING", "h")).isEqualTo("listpack");
+            call("HSET", "h", "c", "3");
+            assertThat(call("OBJECT", "ENCODING", "h")).isEqualTo("hashtable");
+            call("SADD", "s", "1", "2");
+            assertThat(call("OBJECT", "ENCODING", "s")).isEqualTo("intset");
+            call("SADD", "s", "3");
+            assertThat(call("OBJECT", "ENCODING", "s")).isEqualTo("hashtable");
+            call("ZADD", "z", "1", "abc");
+            assertThat(call("OBJECT", "ENCODING", "z")).isEqualTo("listpack");
+            call("ZADD", "z", "1", "abcd");
+            assertThat(call("OBJECT", "ENCODING", "z")).isEqualTo("skiplist");
+        } finally {
+            call("CONFIG", "SET", "hash-max-listpack-entries", saved.get(1), "set-max-intset-entries", "512",
+                    "zset-max-listpack-value", "64");
+        }
+    }
+
+    @Test
+    void redisCliResp3CollectionFormatting() {
+        call("SADD", "s", "b");
+        call("ZADD", "z", "1.5", "a", "2", "b");
+        call("HSET", "h", "f", "v");
+        assertThat(cli("-3", "--no-raw", "SMEMBERS", "s")).isEqualTo("1~ \"b\"\n");
+        assertThat(cli("-3", "--no-raw", "ZRANGE", "z", "0", "-1", "WITHSCORES"))
+                .isEqualTo("1) 1) \"a\"\n   2) (double) 1.5\n2) 1) \"b\"\n   2) (double) 2\n");
+        assertThat(cli("-3", "ZRANGE", "z", "0", "-1", "WITHSCORES")).isEqualTo("a\n1.5\nb\n2\n");
+        assertThat(cli("-3", "--no-raw", "HRANDFIELD", "h", "1", "WITHVALUES")).isEqualTo("1) 1) \"f\"\n   2) \"v\"\n");
+        assertThat(cli("-3", "--no-raw", "BLPOP", "nothing", "0.01")).isEqualTo("(nil)\n");
+        assertThat(cli("--no-raw", "BLPOP", "nothing", "0.01")).isEqualTo("(nil)\n");
+        assertThat(cli("--no-raw", "ZSCORE", "z", "a")).isEqualTo("\"1.5\"\n");
+        assertThat(cli("--no-raw", "SINTERCARD", "1", "s")).isEqualTo("(integer) 1\n");
+    }
+
+    @Test
+    void subscribedClientStateAndReset() {
+        Jedis subscriber = newConnection();
+        raw(subscriber, "SUBSCRIBE", "a");
+        subscriber.getConnection().setTimeoutInfinite();
+        assertThat(decode(raw(subscriber, "PSUBSCRIBE", "p*"))).isEqualTo(List.of("psubscribe", "p*", 2L));
+        String list = (String) call("CLIENT", "LIST");
+        assertThat(list).contains("sub=1 psub=1");
+        assertThat(call("PUBSUB", "CHANNELS", "a*")).isEqualTo(List.of("a"));
+        assertThat(call("PUBSUB", "CHANNELS", "x*")).isEqualTo(List.of());
+        assertThat(decode(raw(subscriber, "RESET"))).isEqualTo("RESET");
+        assertThat(call("PUBSUB", "NUMSUB", "a")).isEqualTo(List.of("a", 0L));
+        assertThat(call("PUBSUB", "NUMPAT")).isEqualTo(0L);
+        assertThat(subscriber.get("k")).isNull();
+    }
 }
