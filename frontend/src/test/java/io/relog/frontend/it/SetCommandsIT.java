@@ -6,7 +6,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+
+import redis.clients.jedis.Jedis;
 
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -192,5 +195,81 @@ class SetCommandsIT extends AbstractServerIT {
         assertError(WRONGTYPE, "SINTERCARD", "2", "i", "str");
         assertError(WRONGTYPE, "SUNIONSTORE", "d", "i", "str");
         assertError(WRONGTYPE, "SDIFFSTORE", "d", "i", "str");
+    }
+
+    @Test
+    void randomOperationsMatchAModel() {
+        java.util.Random random = new java.util.Random(11);
+        Set<String> a = new HashSet<>();
+        Set<String> b = new HashSet<>();
+        for (int op = 0; op < 2000; op++) {
+            boolean onA = random.nextBoolean();
+            Set<String> model = onA ? a : b;
+            String key = onA ? "a" : "b";
+            String m = random.nextInt(3) == 0 ? "s" + random.nextInt(40) : Integer.toString(random.nextInt(random.nextInt(10) == 0 ? 1000 : 40));
+            switch (random.nextInt(6)) {
+                case 0: case 1:
+                    assertThat(redis.sadd(key, m)).isEqualTo(model.add(m) ? 1L : 0L);
+                    break;
+                case 2:
+                    assertThat(redis.srem(key, m)).isEqualTo(model.remove(m) ? 1L : 0L);
+                    break;
+                case 3:
+                    if (random.nextInt(4) == 0) {
+                        Set<String> popped = redis.spop(key, 3);
+                        assertThat(model).containsAll(popped);
+                        assertThat(popped).hasSize(Math.min(3, model.size()));
+                        model.removeAll(popped);
+                    } else {
+                        assertThat(redis.sismember(key, m)).isEqualTo(model.contains(m));
+                    }
+                    break;
+                case 4: {
+                    Set<String> inter = new HashSet<>(a);
+                    inter.retainAll(b);
+                    assertThat(redis.sinter("a", "b")).isEqualTo(inter);
+                    Set<String> diff = new HashSet<>(a);
+                    diff.removeAll(b);
+                    assertThat(redis.sdiff("a", "b")).isEqualTo(diff);
+                    assertThat(redis.sintercard("a", "b")).isEqualTo(inter.size());
+                    break;
+                }
+                default: {
+                    String dst = onA ? "b" : "a";
+                    Set<String> dstModel = onA ? b : a;
+                    boolean present = model.contains(m);
+                    assertThat(redis.smove(key, dst, m)).isEqualTo(present ? 1L : 0L);
+                    if (present) {
+                        model.remove(m);
+                        dstModel.add(m);
+                    }
+                }
+            }
+        }
+        assertThat(redis.smembers("a")).isEqualTo(a);
+        assertThat(redis.smembers("b")).isEqualTo(b);
+        assertThat(redis.scard("a")).isEqualTo(a.size());
+    }
+
+    @Test
+    void ttlAndExpiredCollections() {
+        call("SADD", "s", "1");
+        call("PEXPIRE", "s", "20");
+        Jedis other = newConnection();
+        Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> call(other, "PTTL", "s").equals(-2L));
+        assertThat(call("SADD", "s", "2")).isEqualTo(1L);
+        assertThat(call("SMEMBERS", "s")).as("the expired set is gone").isEqualTo(List.of("2"));
+        assertThat(call("TTL", "s")).isEqualTo(-1L);
+        call("EXPIRE", "s", "100");
+        call("SREM", "s", "2");
+        assertThat(call("EXISTS", "s")).isEqualTo(0L);
+        call("SADD", "s", "3");
+        assertThat(call("TTL", "s")).isEqualTo(-1L);
+        call("SADD", "src", "x");
+        call("EXPIRE", "src", "100");
+        call("SINTERSTORE", "dst", "src");
+        assertThat(call("TTL", "dst")).isEqualTo(-1L);
+        call("SMOVE", "src", "dst2", "x");
+        assertThat(call("EXISTS", "src")).isEqualTo(0L);
     }
 }

@@ -447,4 +447,50 @@ class SortedSetCommandsIT extends AbstractServerIT {
         all.forEach(t -> actual.put(t.getElement(), t.getScore()));
         assertThat(actual).isEqualTo(scores);
     }
+
+    @Test
+    void membersCompareAsUnsignedBytes() {
+        byte[] key = "bin".getBytes(StandardCharsets.UTF_8);
+        byte[][] members = {{(byte) 0xff}, {(byte) 0x80}, {0x7f}, {0}, {'a', 0, 'b'}, {'a'}, {'\r', '\n'}};
+        for (byte[] m : members) {
+            redis.zadd(key, 0, m);
+        }
+        List<byte[]> range = redis.zrange(key, 0, -1);
+        assertThat(range).containsExactly(new byte[] {0}, new byte[] {'\r', '\n'}, new byte[] {'a'},
+                new byte[] {'a', 0, 'b'}, new byte[] {0x7f}, new byte[] {(byte) 0x80}, new byte[] {(byte) 0xff});
+        assertThat(redis.zrangeByLex(key, new byte[] {'(', 'a'}, new byte[] {'[', (byte) 0x80})).containsExactly(
+                new byte[] {'a', 0, 'b'}, new byte[] {0x7f}, new byte[] {(byte) 0x80});
+        assertThat(redis.zlexcount(key, new byte[] {'[', (byte) 0x80}, new byte[] {'+'})).isEqualTo(2L);
+        assertThat(redis.zrevrangeByLex(key, new byte[] {'(', 'a'}, new byte[] {'-'})).containsExactly(
+                new byte[] {'\r', '\n'}, new byte[] {0});
+        assertThat(redis.zremrangeByLex(key, new byte[] {'[', (byte) 0x80}, new byte[] {'+'})).isEqualTo(2L);
+        assertThat(redis.zrank(key, new byte[] {'a', 0, 'b'})).isEqualTo(3L);
+        for (int i = 0; i < 200; i++) {
+            redis.zadd(key, 0, new byte[] {(byte) 0xfe, (byte) i});
+        }
+        assertThat(call("OBJECT", "ENCODING", "bin")).isEqualTo("skiplist");
+        assertThat(redis.zrange(key, 5, 5)).containsExactly(new byte[] {(byte) 0xfe, 0});
+        assertThat(redis.zrange(key, 5 + 0x80, 5 + 0x80)).containsExactly(new byte[] {(byte) 0xfe, (byte) 0x80});
+    }
+
+    @Test
+    void destinationAmongInputsAndTtls() {
+        call("ZADD", "a", "1", "x", "2", "y");
+        call("ZADD", "b", "10", "y");
+        call("EXPIRE", "a", "100");
+        assertThat(call("ZUNIONSTORE", "a", "2", "a", "b")).isEqualTo(2L);
+        assertThat(call("ZRANGE", "a", "0", "-1", "WITHSCORES")).isEqualTo(List.of("x", "1", "y", "12"));
+        assertThat(call("TTL", "a")).as("a store replaces the key and its TTL").isEqualTo(-1L);
+        call("EXPIRE", "b", "100");
+        call("ZADD", "b", "11", "z");
+        call("ZINCRBY", "b", "1", "z");
+        assertThat((Long) call("TTL", "b")).as("writes to a zset keep its TTL").isGreaterThan(90L);
+        call("ZPOPMIN", "b", "10");
+        call("ZADD", "b", "1", "w");
+        assertThat(call("TTL", "b")).as("emptied then re-created").isEqualTo(-1L);
+        assertThat(call("ZINTERSTORE", "a", "2", "a", "a", "AGGREGATE", "SUM")).isEqualTo(2L);
+        assertThat(call("ZRANGE", "a", "0", "-1", "WITHSCORES")).isEqualTo(List.of("x", "2", "y", "24"));
+        assertThat(call("ZDIFFSTORE", "a", "2", "a", "a")).isEqualTo(0L);
+        assertThat(call("EXISTS", "a")).isEqualTo(0L);
+    }
 }
