@@ -216,4 +216,22 @@ class HashCommandsIT extends AbstractServerIT {
         assertThat(redis.hgetAll("h")).isEqualTo(model);
         assertThat(redis.hlen("h")).isEqualTo(model.size());
     }
+
+    @Test
+    void integerArgumentsAreStrictDecimal() {
+        call("RPUSH", "l", "a", "b", "c");
+        call("HSET", "h", "f", "1");
+        for (String bad : new String[] {"+1", "007", " 1", "1 ", "-0", "9223372036854775808", "1.0", "0x1", ""}) {
+            assertError("ERR value is not an integer or out of range", "LINDEX", "l", bad);
+            assertError("ERR value is not an integer or out of range", "HINCRBY", "h", "f", bad);
+            assertError("ERR value is not an integer or out of range", "LRANGE", "l", bad, "1");
+            assertError("ERR value is not an integer or out of range", "HRANDFIELD", "h", bad);
+            assertError("ERR value is out of range, must be positive", "SPOP", "nokey", bad);
+        }
+        call("HSET", "h", "p", "+1", "z", "007");
+        assertError("ERR hash value is not an integer", "HINCRBY", "h", "p", "1");
+        assertError("ERR hash value is not an integer", "HINCRBY", "h", "z", "1");
+        assertThat(call("LINDEX", "l", "0")).isEqualTo("a");
+        assertThat(call("HINCRBY", "h", "f", "-9223372036854775808")).isEqualTo(-9223372036854775807L);
+    }
 }

@@ -493,4 +493,20 @@ class SortedSetCommandsIT extends AbstractServerIT {
         assertThat(call("ZDIFFSTORE", "a", "2", "a", "a")).isEqualTo(0L);
         assertThat(call("EXISTS", "a")).isEqualTo(0L);
     }
+
+    @Test
+    void scoreSyntaxFollowsStrtod() {
+        String[][] accepted = {{"infinity", "inf"}, {"INF", "inf"}, {"-Infinity", "-inf"}, {"1.", "1"}, {".5", "0.5"},
+                {"+1", "1"}, {"0x1p3", "8"}, {"-0.0", "0"}, {"1E2", "100"}, {"0X10", "16"}};
+        for (String[] pair : accepted) {
+            call("ZADD", "z", pair[0], "m");
+            assertThat(call("ZSCORE", "z", "m")).as("score %s", pair[0]).isEqualTo(pair[1]);
+        }
+        for (String bad : new String[] {"1d", "1f", "NaN", "1e", "1_0", "1 ", "", "--1"}) {
+            assertError("ERR value is not a valid float", "ZADD", "z", bad, "m");
+        }
+        assertError("ERR min or max is not a float", "ZCOUNT", "z", "1d", "2");
+        assertError("ERR min or max is not a float", "ZRANGEBYSCORE", "z", "(1f", "2");
+        assertThat(call("ZCOUNT", "z", "(0x0", "+infinity")).isEqualTo(1L);
+    }
 }

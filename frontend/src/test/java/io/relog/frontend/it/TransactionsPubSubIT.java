@@ -436,4 +436,16 @@ class TransactionsPubSubIT extends AbstractServerIT {
         assertThat(call("PUBSUB", "NUMPAT")).isEqualTo(0L);
         assertThat(subscriber.get("k")).isNull();
     }
+
+    @Test
+    void sortParsesWeightsWithStrtod() {
+        call("RPUSH", "l", "1e2", "0x10", " 3", "-inf");
+        assertThat(call("SORT", "l")).isEqualTo(List.of("-inf", " 3", "0x10", "1e2"));
+        call("RPUSH", "t", "3 ", "1");
+        assertError("ERR One or more scores can't be converted into double", "SORT", "t");
+        byte[] key = "bin".getBytes(StandardCharsets.UTF_8);
+        redis.rpush(key, new byte[] {(byte) 0x80}, new byte[] {'b'}, new byte[] {0x7f}, new byte[] {'a'});
+        List<byte[]> sorted = redis.sort(key, new redis.clients.jedis.params.SortingParams().alpha());
+        assertThat(sorted).containsExactly(new byte[] {'a'}, new byte[] {'b'}, new byte[] {0x7f}, new byte[] {(byte) 0x80});
+    }
 }
