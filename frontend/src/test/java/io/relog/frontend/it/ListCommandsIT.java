@@ -378,4 +378,77 @@ class ListCommandsIT extends AbstractServerIT {
         assertThat(redis.llen("l")).isEqualTo(model.size());
         assertThat(redis.lrange("o", 0, -1)).isEqualTo(other);
     }
+
+    @Test
+    void aClosedBlockedClientDoesNotSwallowThePush() throws Exception {
+        Jedis waiter = connect(server.server());
+        CompletableFuture<Object> pop = CompletableFuture.supplyAsync(() -> {
+            try {
+                return call(waiter, "BLPOP", "q", "0");
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 1L);
+        waiter.getConnection().disconnect();
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 0L);
+        assertThat(call("RPUSH", "q", "kept")).isEqualTo(1L);
+        assertThat(call("LRANGE", "q", "0", "-1")).isEqualTo(List.of("kept"));
+        pop.get(5, TimeUnit.SECONDS);
+        waiter.close();
+    }
+
+    @Test
+    void blpopTimeoutIsHonouredAndKilledBlockedClient() throws Exception {
+        long start = System.nanoTime();
+        assertThat(call("BLPOP", "q", "0.3")).isNull();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(250L, 3000L);
+        Jedis waiter = newConnection();
+        long id = (Long) call(waiter, "CLIENT", "ID");
+        CompletableFuture<Object> pop = CompletableFuture.supplyAsync(() -> {
+            try {
+                return call(waiter, "BLPOP", "q", "0");
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 1L);
+        assertThat(call("CLIENT", "KILL", "ID", Long.toString(id))).isEqualTo(1L);
+        assertThat(pop.get(5, TimeUnit.SECONDS)).isInstanceOf(RuntimeException.class);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> blockedClients(redis) == 0L);
+        call("RPUSH", "q", "kept");
+        assertThat(call("LLEN", "q")).isEqualTo(1L);
+    }
+
+    @Test
+    void concurrentPushersAndBlockingPoppersLoseNothing() throws Exception {
+        int producers = 3;
+        int perProducer = 300;
+        List<CompletableFuture<Void>> tasks = new java.util.ArrayList<>();
+        java.util.Set<String> popped = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int p = 0; p < producers; p++) {
+            Jedis c = newConnection();
+            int id = p;
+            tasks.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < perProducer; i++) {
+                    c.rpush("work", id + ":" + i);
+                }
+            }));
+        }
+        for (int q = 0; q < 2; q++) {
+            Jedis c = newConnection();
+            tasks.add(CompletableFuture.runAsync(() -> {
+                while (true) {
+                    List<String> got = c.blpop(1, "work");
+                    if (got == null) {
+                        return;
+                    }
+                    assertThat(popped.add(got.get(1))).isTrue();
+                }
+            }));
+        }
+        CompletableFuture.allOf(tasks.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        assertThat(popped).hasSize(producers * perProducer);
+        assertThat(call("EXISTS", "work")).isEqualTo(0L);
+    }
 }

@@ -448,4 +448,58 @@ class TransactionsPubSubIT extends AbstractServerIT {
         List<byte[]> sorted = redis.sort(key, new redis.clients.jedis.params.SortingParams().alpha());
         assertThat(sorted).containsExactly(new byte[] {'a'}, new byte[] {'b'}, new byte[] {0x7f}, new byte[] {(byte) 0x80});
     }
+
+    @Test
+    void optimisticLockingWithWatchIsAtomicUnderContention() throws Exception {
+        call("SET", "counter", "0");
+        int clients = 3;
+        int incrementsEach = 60;
+        java.util.concurrent.atomic.AtomicInteger aborted = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.util.concurrent.CompletableFuture<Void>> tasks = new java.util.ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            Jedis jedis = newConnection();
+            tasks.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                int done = 0;
+                while (done < incrementsEach) {
+                    call(jedis, "WATCH", "counter");
+                    long value = Long.parseLong((String) call(jedis, "GET", "counter"));
+                    call(jedis, "MULTI");
+                    call(jedis, "SET", "counter", Long.toString(value + 1));
+                    call(jedis, "RPUSH", "log", Long.toString(value + 1));
+                    if (call(jedis, "EXEC") != null) {
+                        done++;
+                    } else {
+                        aborted.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        java.util.concurrent.CompletableFuture.allOf(tasks.toArray(new java.util.concurrent.CompletableFuture[0])).get(30, TimeUnit.SECONDS);
+        assertThat(call("GET", "counter")).isEqualTo(Integer.toString(clients * incrementsEach));
+        List<String> log = strings(call("LRANGE", "log", "0", "-1"));
+        for (int i = 0; i < log.size(); i++) {
+            assertThat(log.get(i)).isEqualTo(Integer.toString(i + 1));
+        }
+    }
+
+    @Test
+    void publishInsideMultiAndGlobPatterns() throws Exception {
+        Jedis subscriber = newConnection();
+        assertThat(decode(raw(subscriber, "PSUBSCRIBE", "h[ae]llo"))).isEqualTo(List.of("psubscribe", "h[ae]llo", 1L));
+        assertThat(decode(raw(subscriber, "PSUBSCRIBE", "x\\*"))).isEqualTo(List.of("psubscribe", "x\\*", 2L));
+        assertThat(decode(raw(subscriber, "PSUBSCRIBE", "[^a]b"))).isEqualTo(List.of("psubscribe", "[^a]b", 3L));
+        call("MULTI");
+        call("PUBLISH", "hello", "1");
+        call("PUBLISH", "hillo", "2");
+        call("PUBLISH", "x*", "3");
+        call("PUBLISH", "xy", "4");
+        call("PUBLISH", "bb", "5");
+        call("PUBLISH", "ab", "6");
+        assertThat(call("EXEC")).isEqualTo(List.of(1L, 0L, 1L, 0L, 1L, 0L));
+        assertThat(decode(subscriber.getConnection().getUnflushedObject())).isEqualTo(List.of("pmessage", "h[ae]llo", "hello", "1"));
+        assertThat(decode(subscriber.getConnection().getUnflushedObject())).isEqualTo(List.of("pmessage", "x\\*", "x*", "3"));
+        assertThat(decode(subscriber.getConnection().getUnflushedObject())).isEqualTo(List.of("pmessage", "[^a]b", "bb", "5"));
+        assertThat(decode(raw(subscriber, "PUNSUBSCRIBE"))).isIn(
+                List.of("punsubscribe", "h[ae]llo", 2L), List.of("punsubscribe", "x\\*", 2L), List.of("punsubscribe", "[^a]b", 2L));
+    }
 }
