@@ -234,4 +234,17 @@ class HashCommandsIT extends AbstractServerIT {
         assertThat(call("LINDEX", "l", "0")).isEqualTo("a");
         assertThat(call("HINCRBY", "h", "f", "-9223372036854775808")).isEqualTo(-9223372036854775807L);
     }
+
+    @Test
+    void repeatedFieldsInOneCall() {
+        assertThat(call("HSET", "h", "f", "1", "f", "2")).isEqualTo(1L);
+        assertThat(call("HGET", "h", "f")).isEqualTo("2");
+        assertThat(call("HMGET", "h", "f", "f", "x")).isEqualTo(java.util.Arrays.asList("2", "2", null));
+        assertThat(call("HDEL", "h", "f", "f")).isEqualTo(1L);
+        assertThat(call("SADD", "s", "a")).isEqualTo(1L);
+        assertThat(call("SMISMEMBER", "s", "a", "a", "b")).isEqualTo(List.of(1L, 1L, 0L));
+        assertThat(call("SREM", "s", "a", "a")).isEqualTo(1L);
+        call("HSET", "n", "i", "12345");
+        assertThat(call("HSTRLEN", "n", "i")).isEqualTo(5L);
+    }
 }

@@ -509,4 +509,25 @@ class SortedSetCommandsIT extends AbstractServerIT {
         assertError("ERR min or max is not a float", "ZRANGEBYSCORE", "z", "(1f", "2");
         assertThat(call("ZCOUNT", "z", "(0x0", "+infinity")).isEqualTo(1L);
     }
+
+    @Test
+    void repeatedMembersNonStoreAlgebraAndZrandmember() {
+        assertThat(call("ZADD", "z2", "1", "a", "2", "a")).as("last score wins").isEqualTo(1L);
+        assertThat(call("ZSCORE", "z2", "a")).isEqualTo("2");
+        assertThat(call("ZADD", "z2", "CH", "INCR", "1", "a")).isEqualTo("3");
+        call("ZADD", "z", "1", "a", "5", "b");
+        assertThat(call("ZRANGE", "z", "0", "-1", "BYSCORE", "LIMIT", "-1", "5")).isEqualTo(List.of());
+        assertThat(call("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", "0", "-1")).isEqualTo(List.of("a", "b"));
+        assertThat(call("ZUNION", "2", "z", "z2", "WITHSCORES")).isEqualTo(List.of("a", "4", "b", "5"));
+        assertThat(call("ZINTER", "2", "z", "z2", "AGGREGATE", "MAX", "WITHSCORES")).isEqualTo(List.of("a", "3"));
+        assertThat(call("ZINTER", "2", "z", "z2")).isEqualTo(List.of("a"));
+        assertThat(call("ZRANDMEMBER", "z2", "2", "WITHSCORES")).isEqualTo(List.of("a", "3"));
+        assertThat(call("ZRANDMEMBER", "missing")).isNull();
+        assertThat(call("ZRANDMEMBER", "missing", "2")).isEqualTo(List.of());
+        assertThat(strings(call("ZRANDMEMBER", "z", "-5"))).hasSize(5).allMatch(m -> m.equals("a") || m.equals("b"));
+        assertThat(call("ZRANGESTORE", "dst", "z", "0", "-1", "BYSCORE", "LIMIT", "0", "1")).isEqualTo(0L);
+        assertThat(call("ZRANGESTORE", "dst", "z", "0", "+inf", "BYSCORE", "LIMIT", "1", "1")).isEqualTo(1L);
+        assertThat(call("ZRANGE", "dst", "0", "-1")).isEqualTo(List.of("b"));
+        assertThat(call("ZMSCORE", "z", "a", "a", "zz")).isEqualTo(Arrays.asList("1", "1", null));
+    }
 }
