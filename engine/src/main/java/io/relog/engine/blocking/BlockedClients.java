@@ -167,7 +167,7 @@ public final class BlockedClients implements KeyspaceObserver {
 
     /** Whether {@code session} is blocked. */
     public boolean isBlocked(Session session) {
-        return bySession.containsKey(session);
+        return !bySession.isEmpty() && bySession.containsKey(session); // asked after every command
     }
 
     /** Number of blocked clients ({@code INFO clients blocked_clients}). */
