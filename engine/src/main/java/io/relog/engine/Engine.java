@@ -580,6 +580,20 @@ public final class Engine {
         observers[observers.length - 1] = observer;
     }
 
+    /**
+     * Deletes {@code key} if the collection stored there has become empty, with its {@code del}
+     * keyspace event, as Redis does after a write that removed the last element (a stored
+     * collection is never empty). Returns whether it deleted. The caller propagates its command.
+     */
+    public boolean deleteIfEmpty(Database db, byte[] key, io.relog.engine.types.CollectionValue value) {
+        if (value.size() != 0) {
+            return false;
+        }
+        db.remove(key);
+        notifyKeyspaceEvent(io.relog.engine.pubsub.KeyspaceEvents.GENERIC, "del", key, db.index());
+        return true;
+    }
+
     /** Adds to the changes-since-last-save counter ({@code rdb_changes_since_last_save}). */
     public void addDirty(long n) {
         dirty += n;

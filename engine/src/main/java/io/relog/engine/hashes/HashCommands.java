@@ -136,10 +136,7 @@ public final class HashCommands {
         }
         if (deleted > 0) {
             engine.notifyKeyspaceEvent(KeyspaceEvents.HASH, "hdel", argv[1], db.index());
-            if (h.size() == 0) {
-                db.remove(argv[1]);
-                engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", argv[1], db.index());
-            }
+            engine.deleteIfEmpty(db, argv[1], h);
             engine.propagate(db.index(), argv);
             engine.addDirty(deleted);
         }

@@ -44,14 +44,6 @@ public final class ListCommands {
         return db.editable(key, value);
     }
 
-    /** Deletes {@code key} if its list became empty (a {@code del} notification). */
-    private static void deleteIfEmpty(Engine engine, Database db, byte[] key, ListValue list) {
-        if (list.size() == 0) {
-            db.remove(key);
-            engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.index());
-        }
-    }
-
     private static void notify(Engine engine, Database db, String event, byte[] key) {
         engine.notifyKeyspaceEvent(KeyspaceEvents.LIST, event, key, db.index());
     }
@@ -147,7 +139,7 @@ public final class ListCommands {
         }
         popInto(l, n, head, reply);
         notify(engine, db, head ? "lpop" : "rpop", key);
-        deleteIfEmpty(engine, db, key, l);
+        engine.deleteIfEmpty(db, key, l);
         engine.propagate(db.index(), argv);
         engine.addDirty(n);
     }
@@ -192,7 +184,7 @@ public final class ListCommands {
             reply.array(n);
             popInto(l, n, head, reply);
             notify(engine, db, head ? "lpop" : "rpop", key);
-            deleteIfEmpty(engine, db, key, l);
+            engine.deleteIfEmpty(db, key, l);
             engine.propagate(db.index(), new byte[][] {head ? LPOP : RPOP, key, Args.bytes(n)});
             engine.addDirty(n);
             return;
@@ -266,7 +258,7 @@ public final class ListCommands {
         }
         notify(engine, db, toHead ? "lpush" : "rpush", dst);
         notify(engine, db, fromHead ? "lpop" : "rpop", src);
-        deleteIfEmpty(engine, db, src, s);
+        engine.deleteIfEmpty(db, src, s);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);
         reply.bulk(value);
@@ -450,7 +442,7 @@ public final class ListCommands {
             l.items().removeRange(len - (int) right, len);
             l.items().removeRange(0, (int) left);
             notify(engine, db, "ltrim", key);
-            deleteIfEmpty(engine, db, key, l);
+            engine.deleteIfEmpty(db, key, l);
             engine.propagate(db.index(), argv);
             engine.addDirty(left + right);
         } else {
@@ -534,7 +526,7 @@ public final class ListCommands {
             }
         }
         notify(engine, db, "lrem", key);
-        deleteIfEmpty(engine, db, key, l);
+        engine.deleteIfEmpty(db, key, l);
         engine.propagate(db.index(), argv);
         engine.addDirty(positions.size());
         reply.integer(positions.size());

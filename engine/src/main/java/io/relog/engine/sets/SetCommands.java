@@ -116,10 +116,7 @@ public final class SetCommands {
         }
         if (removed > 0) {
             notify(engine, db, "srem", argv[1]);
-            if (s.size() == 0) {
-                db.remove(argv[1]);
-                notifyDel(engine, db, argv[1]);
-            }
+            engine.deleteIfEmpty(db, argv[1], s);
             engine.propagate(db.index(), argv);
             engine.addDirty(removed);
         }
@@ -151,10 +148,7 @@ public final class SetCommands {
         from = editable(engine, db, src, from);
         from.remove(member);
         notify(engine, db, "srem", src);
-        if (from.size() == 0) {
-            db.remove(src);
-            notifyDel(engine, db, src);
-        }
+        engine.deleteIfEmpty(db, src, from);
         if (to == null) {
             to = SetValue.create(db.editToken());
             db.put(dst, to, engine.lruClock(), false);
@@ -186,10 +180,7 @@ public final class SetCommands {
             byte[] m = s.randomMember(engine.random());
             s.remove(m);
             notify(engine, db, "spop", key);
-            if (s.size() == 0) {
-                db.remove(key);
-                notifyDel(engine, db, key);
-            }
+            engine.deleteIfEmpty(db, key, s);
             engine.propagate(db.index(), new byte[][] {SREM, key, m});
             engine.addDirty(1);
             reply.bulk(m);

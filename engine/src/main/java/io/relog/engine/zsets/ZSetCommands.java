@@ -57,14 +57,6 @@ public final class ZSetCommands {
         return db.editable(key, value);
     }
 
-    /** Deletes {@code key} if its set became empty (a {@code del} notification). */
-    private static void deleteIfEmpty(Engine engine, Database db, byte[] key, ZSetValue z) {
-        if (z.size() == 0) {
-            db.remove(key);
-            engine.notifyKeyspaceEvent(KeyspaceEvents.GENERIC, "del", key, db.index());
-        }
-    }
-
     private static void notify(Engine engine, Database db, String event, byte[] key) {
         engine.notifyKeyspaceEvent(KeyspaceEvents.ZSET, event, key, db.index());
     }
@@ -248,7 +240,7 @@ public final class ZSetCommands {
         }
         if (removed > 0) {
             notify(engine, db, "zrem", key);
-            deleteIfEmpty(engine, db, key, z);
+            engine.deleteIfEmpty(db, key, z);
             engine.propagate(db.index(), argv);
             engine.addDirty(removed);
         }
@@ -636,7 +628,7 @@ public final class ZSetCommands {
         z = editable(db, key, z);
         z.removeRange(r[0], r[1]);
         notify(engine, db, event(argv), key);
-        deleteIfEmpty(engine, db, key, z);
+        engine.deleteIfEmpty(db, key, z);
         engine.propagate(db.index(), argv);
         engine.addDirty(n);
         reply.integer(n);
@@ -705,7 +697,7 @@ public final class ZSetCommands {
             z.removeRange(size - n, size);
         }
         notify(engine, db, min ? "zpopmin" : "zpopmax", key);
-        deleteIfEmpty(engine, db, key, z);
+        engine.deleteIfEmpty(db, key, z);
         return out;
     }
 
