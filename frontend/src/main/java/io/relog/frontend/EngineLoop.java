@@ -395,6 +395,7 @@ public final class EngineLoop implements Runnable {
         ReplyBuffer reply = c.reply();
         reply.protocol(c.protocol());
         int mark = reply.size();
+        long errorsBefore = reply.errorReplies();
         boolean wasOff = c.replyOff;
         boolean skip = c.skipNext;
         c.skipNext = false;
@@ -423,6 +424,8 @@ public final class EngineLoop implements Runnable {
                 engine.blockedClients().serveReady();
             }
         }
+        // Every error reply counts, also inside EXEC's array and when CLIENT REPLY drops it, as in Redis.
+        state.errorReplies += reply.errorReplies() - errorsBefore;
         if (skip || (wasOff && c.replyOff)) {
             reply.truncate(mark);
         }

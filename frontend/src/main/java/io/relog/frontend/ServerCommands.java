@@ -526,6 +526,7 @@ final class ServerCommands {
         state.netInputBytes.reset();
         state.netOutputBytes = 0;
         state.rejectedCalls = 0;
+        state.errorReplies = 0;
         r.ok();
     }
 
@@ -709,7 +710,7 @@ final class ServerCommands {
                 field(sb, "keyspace_misses", e.keyspaceMisses());
                 field(sb, "pubsub_channels", e.pubsub().channels());
                 field(sb, "pubsub_patterns", e.pubsub().patterns());
-                field(sb, "total_error_replies", 0);
+                field(sb, "total_error_replies", state.errorReplies);
                 field(sb, "total_reads_processed", 0);
                 field(sb, "total_writes_processed", 0);
             }

@@ -36,6 +36,8 @@ final class ServerState {
     final LongAdder netInputBytes = new LongAdder();
     long netOutputBytes;
     long rejectedCalls;
+    /** Error replies sent to clients (INFO total_error_replies). Engine thread. */
+    long errorReplies;
 
     final InstantaneousRate opsPerSec = new InstantaneousRate();
     final InstantaneousRate inputBytesPerSec = new InstantaneousRate();

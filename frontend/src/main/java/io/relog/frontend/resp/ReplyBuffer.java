@@ -35,6 +35,7 @@ public final class ReplyBuffer implements Reply {
     private final ByteBufAllocator alloc;
     private ByteBuf buf;
     private int protocol = 2;
+    private long errorReplies;
 
     public ReplyBuffer(ByteBufAllocator alloc) {
         this.alloc = alloc;
@@ -112,8 +113,14 @@ public final class ReplyBuffer implements Reply {
         writeLine(b, text);
     }
 
+    /** Error replies written to this buffer since it was created ({@code total_error_replies}). */
+    public long errorReplies() {
+        return errorReplies;
+    }
+
     @Override
     public void error(String text) {
+        errorReplies++;
         ByteBuf b = out();
         b.writeByte('-');
         writeLine(b, text);

@@ -228,6 +228,17 @@ class ServerCommandsIT extends AbstractServerIT {
     }
 
     @Test
+    void infoStatsCountErrorReplies() {
+        call("CONFIG", "RESETSTAT");
+        call("SET", "k", "v");
+        error("INCR", "k");            // ERR value is not an integer
+        error("NOSUCHCOMMAND");        // unknown command
+        error("GET");                  // wrong number of arguments
+        call("GET", "k");
+        assertThat(infoFields((String) call("INFO", "stats")).get("total_error_replies")).isEqualTo("3");
+    }
+
+    @Test
     void infoStatsCountHitsAndMisses() {
         call("CONFIG", "RESETSTAT");
         call("SET", "k", "v");
