@@ -49,13 +49,6 @@ public final class HashCommands {
         return io.relog.engine.types.CollectionValue.as(v, HashValue.class);
     }
 
-    /**
-     * The hash stored at {@code key}, editable for the database's current token: the stored value
-     * itself when it owns it, else a copy that is stored in its place (keeping the time to live).
-     */
-    static HashValue editable(Engine engine, Database db, byte[] key, HashValue h) {
-        return db.editable(key, h);
-    }
 
     /** The hash at {@code key} for a write, created empty (and stored) when absent. */
     private static HashValue writable(Engine engine, Database db, byte[] key) {
@@ -65,7 +58,7 @@ public final class HashCommands {
             db.put(key, h, engine.lruClock(), false);
             return h;
         }
-        return editable(engine, db, key, h);
+        return db.editable(key, h);
     }
 
     private static boolean put(Engine engine, HashValue h, byte[] field, byte[] value) {
@@ -129,7 +122,7 @@ public final class HashCommands {
         int deleted = 0;
         for (int i = 2; i < argv.length && h.size() > 0; i++) {
             if (h.contains(argv[i])) {
-                h = editable(engine, db, argv[1], h);
+                h = db.editable(argv[1], h);
                 h.remove(argv[i]);
                 deleted++;
             }

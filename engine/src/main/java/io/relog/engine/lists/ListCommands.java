@@ -39,10 +39,6 @@ public final class ListCommands {
         return io.relog.engine.types.CollectionValue.as(v, ListValue.class);
     }
 
-    /** {@code value}, stored under {@code key}, made editable by the database's token (stored back if copied). */
-    static ListValue editable(Database db, byte[] key, ListValue value) {
-        return db.editable(key, value);
-    }
 
     private static void notify(Engine engine, Database db, String event, byte[] key) {
         engine.notifyKeyspaceEvent(KeyspaceEvents.LIST, event, key, db.index());
@@ -78,7 +74,7 @@ public final class ListCommands {
             l = new ListValue(db.editToken());
             db.put(key, l, engine.lruClock(), false);
         } else {
-            l = editable(db, key, l);
+            l = db.editable(key, l);
         }
         CountedTree items = l.items();
         for (int i = 2; i < argv.length; i++) {
@@ -132,7 +128,7 @@ public final class ListCommands {
             reply.array(0);
             return;
         }
-        l = editable(db, key, l);
+        l = db.editable(key, l);
         int n = (int) Math.min(count, l.size());
         if (hasCount) {
             reply.array(n);
@@ -177,7 +173,7 @@ public final class ListCommands {
             if (l == null) {
                 continue;
             }
-            l = editable(db, key, l);
+            l = db.editable(key, l);
             int n = (int) Math.min(count, l.size());
             reply.array(2);
             reply.bulk(key);
@@ -240,7 +236,7 @@ public final class ListCommands {
             return;
         }
         ListValue d = list(engine.lookupWrite(db, dst));
-        s = editable(db, src, s);
+        s = db.editable(src, s);
         byte[] value = (byte[]) (fromHead ? s.items().removeFirst() : s.items().removeLast());
         // Same key: the source was made editable; look it up again as the destination.
         if (Arrays.equals(src, dst)) {
@@ -249,7 +245,7 @@ public final class ListCommands {
             d = new ListValue(db.editToken());
             db.put(dst, d, engine.lruClock(), false);
         } else {
-            d = editable(db, dst, d);
+            d = db.editable(dst, d);
         }
         if (toHead) {
             d.items().addFirst(value);
@@ -402,7 +398,7 @@ public final class ListCommands {
             reply.error("ERR index out of range");
             return;
         }
-        l = editable(db, key, l);
+        l = db.editable(key, l);
         l.items().set((int) i, argv[3]);
         notify(engine, db, "lset", key);
         engine.propagate(db.index(), argv);
@@ -438,7 +434,7 @@ public final class ListCommands {
             right = len - end - 1;
         }
         if (left + right > 0) {
-            l = editable(db, key, l);
+            l = db.editable(key, l);
             l.items().removeRange(len - (int) right, len);
             l.items().removeRange(0, (int) left);
             notify(engine, db, "ltrim", key);
@@ -480,7 +476,7 @@ public final class ListCommands {
             reply.integer(-1);
             return;
         }
-        l = editable(db, key, l);
+        l = db.editable(key, l);
         l.items().add(after ? at + 1 : at, argv[4]);
         notify(engine, db, "linsert", key);
         engine.propagate(db.index(), argv);
@@ -515,7 +511,7 @@ public final class ListCommands {
             reply.integer(0);
             return;
         }
-        l = editable(db, key, l);
+        l = db.editable(key, l);
         if (fromTail) {
             for (int p : positions) { // descending
                 l.items().remove(p);

@@ -61,10 +61,6 @@ public final class SetCommands {
         return io.relog.engine.types.CollectionValue.as(v, SetValue.class);
     }
 
-    /** The set at {@code key}, editable for the database's token (a copy is stored when shared). */
-    static SetValue editable(Engine engine, Database db, byte[] key, SetValue s) {
-        return db.editable(key, s);
-    }
 
     // ------------------------------------------------------------------ single-set writes
 
@@ -83,7 +79,7 @@ public final class SetCommands {
             s = SetValue.create(db.editToken());
             db.put(argv[1], s, engine.lruClock(), false);
         } else {
-            s = editable(engine, db, argv[1], s);
+            s = db.editable(argv[1], s);
         }
         int added = 0;
         for (int i = 2; i < argv.length; i++) {
@@ -109,7 +105,7 @@ public final class SetCommands {
         int removed = 0;
         for (int i = 2; i < argv.length && s.size() > 0; i++) {
             if (s.contains(argv[i])) {
-                s = editable(engine, db, argv[1], s);
+                s = db.editable(argv[1], s);
                 s.remove(argv[i]);
                 removed++;
             }
@@ -145,7 +141,7 @@ public final class SetCommands {
             reply.integer(0);
             return;
         }
-        from = editable(engine, db, src, from);
+        from = db.editable(src, from);
         from.remove(member);
         notify(engine, db, "srem", src);
         engine.deleteIfEmpty(db, src, from);
@@ -153,7 +149,7 @@ public final class SetCommands {
             to = SetValue.create(db.editToken());
             db.put(dst, to, engine.lruClock(), false);
         } else {
-            to = editable(engine, db, dst, to);
+            to = db.editable(dst, to);
         }
         if (to.add(member, engine.setMaxIntsetEntries())) {
             notify(engine, db, "sadd", dst);
@@ -176,7 +172,7 @@ public final class SetCommands {
                 reply.nullBulk();
                 return;
             }
-            s = editable(engine, db, key, s);
+            s = db.editable(key, s);
             byte[] m = s.randomMember(engine.random());
             s.remove(m);
             notify(engine, db, "spop", key);
@@ -206,7 +202,7 @@ public final class SetCommands {
             return;
         }
         int k = (int) count;
-        s = editable(engine, db, key, s);
+        s = db.editable(key, s);
         byte[][] out = new byte[2 + k][];
         out[0] = SREM;
         out[1] = key;

@@ -53,9 +53,6 @@ public final class ZSetCommands {
         return io.relog.engine.types.CollectionValue.as(v, ZSetValue.class);
     }
 
-    static ZSetValue editable(Database db, byte[] key, ZSetValue value) {
-        return db.editable(key, value);
-    }
 
     private static void notify(Engine engine, Database db, String event, byte[] key) {
         engine.notifyKeyspaceEvent(KeyspaceEvents.ZSET, event, key, db.index());
@@ -127,7 +124,7 @@ public final class ZSetCommands {
             }
             z = newZSet(engine, db, argv[i + 1]);
         } else {
-            z = editable(db, key, z);
+            z = db.editable(key, z);
         }
         int added = 0;
         int changed = 0;
@@ -204,7 +201,7 @@ public final class ZSetCommands {
         Database db = db(engine, session);
         byte[] key = argv[1];
         ZSetValue z = zset(engine.lookupWrite(db, key));
-        z = z == null ? newZSet(engine, db, argv[3]) : editable(db, key, z);
+        z = z == null ? newZSet(engine, db, argv[3]) : db.editable(key, z);
         Double cur = z.score(argv[3]);
         double next = cur == null ? by : cur + by;
         if (Double.isNaN(next)) {
@@ -231,7 +228,7 @@ public final class ZSetCommands {
             reply.integer(0);
             return;
         }
-        z = editable(db, key, z);
+        z = db.editable(key, z);
         int removed = 0;
         for (int i = 2; i < argv.length && z.size() > 0; i++) {
             if (z.remove(argv[i])) {
@@ -625,7 +622,7 @@ public final class ZSetCommands {
             reply.integer(0);
             return;
         }
-        z = editable(db, key, z);
+        z = db.editable(key, z);
         z.removeRange(r[0], r[1]);
         notify(engine, db, event(argv), key);
         engine.deleteIfEmpty(db, key, z);
@@ -683,7 +680,7 @@ public final class ZSetCommands {
 
     private static List<Entry> popEntries(Engine engine, Database db, byte[] key, ZSetValue z, long count,
                                           boolean min) {
-        z = editable(db, key, z);
+        z = db.editable(key, z);
         int size = z.size();
         int n = (int) Math.min(count, size);
         List<Entry> out = new ArrayList<>(n);
