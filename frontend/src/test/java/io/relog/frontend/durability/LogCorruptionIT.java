@@ -31,7 +31,10 @@ import redis.clients.jedis.Transaction;
  *       consistent again (a later start with the default policy succeeds);</li>
  *   <li>a torn tail (the last command cut short, as a crash mid-write leaves it) is truncated
  *       with a warning naming the segment and the bytes dropped, and the server starts with
- *       everything before it; a torn MULTI/EXEC is dropped whole.</li>
+ *       everything before it; a torn MULTI/EXEC is dropped whole;</li>
+ *   <li>an index that ends before the log (its entries are written after the batches) is
+ *       rebuilt from the log; but a bad batch followed by whole commands is corruption even when
+ *       the index does not cover them: no torn write leaves data after a bad batch.</li>
  * </ul>
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -186,6 +189,83 @@ class LogCorruptionIT {
             assertThat(LogDir.size(segment)).as("%s truncated on disk before MULTI", segment.getFileName())
                     .isEqualTo(multi);
         }
+    }
+
+    @Test
+    void indexBehindTheLogIsRebuiltAndTheTornTailCut() throws Exception {
+        int keys = 100;
+        int indexed = 60;
+        try (RelogProcess server = RelogProcess.start(dir, SERVER_ARGS)) {
+            writeKeys(server, 0, keys);
+            assertThat(server.stop()).isZero();
+        }
+        Path segment = LogDir.last(dir);
+        // As a crash leaves it when index entries are written after the batches: the .idx ends
+        // before the .log (entries for keys 0..59 only), and the last command is torn.
+        truncateIndex(segment, keys, indexed);
+        byte[] bytes = LogDir.read(segment);
+        int lastCommand = lastCommandStart(bytes, "*3\r\n$3\r\nSET\r\n");
+        int cut = 7;
+        truncate(segment, bytes.length - cut);
+
+        try (RelogProcess server = RelogProcess.start(dir, SERVER_ARGS);
+             Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+            assertWarnsOfTruncation(server.output(), segment, (long) bytes.length - cut - lastCommand);
+            for (int i = 0; i < keys - 1; i++) {
+                assertThat(jedis.get(key(i))).as("%s (indexed: %s)", key(i), i < indexed).isEqualTo(value(i));
+            }
+            assertThat(jedis.exists(key(keys - 1))).as("%s, whose command was torn", key(keys - 1)).isFalse();
+            assertThat(jedis.set("after", "1")).isEqualTo("OK");
+            assertThat(server.stop()).isZero();
+        }
+        try (RelogProcess server = RelogProcess.start(dir, SERVER_ARGS);
+             Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
+            assertThat(jedis.dbSize()).isEqualTo(keys);
+            assertThat(jedis.get("after")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void badLastIndexedBatchWithWholeCommandsAfterItIsCorruptionNotATornTail() throws Exception {
+        int keys = 100;
+        int indexed = 60;
+        try (RelogProcess server = RelogProcess.start(dir, SERVER_ARGS)) {
+            writeKeys(server, 0, keys);
+            assertThat(server.stop()).isZero();
+        }
+        Path segment = LogDir.last(dir);
+        truncateIndex(segment, keys, indexed);
+        // Damage the last batch the index still covers (key 59's SET). Forty whole, acknowledged
+        // commands follow it in the .log: no torn write explains a bad batch with data after it.
+        byte[] bytes = LogDir.read(segment);
+        int at = LogDir.indexOf(bytes, value(indexed - 1).getBytes(StandardCharsets.US_ASCII));
+        assertThat(at).isPositive();
+        int flipped = at + "value-0000".length();
+        assertThat((char) bytes[flipped]).isEqualTo('5');
+        try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+            f.seek(flipped);
+            f.write('4');
+        }
+
+        try (RelogProcess failing = RelogProcess.launch(dir, SERVER_ARGS)) {
+            int status = failing.waitForExit(Duration.ofSeconds(60));
+            String out = failing.output();
+            assertThat(status).as("exit status of a start on a corrupt log; output:%n%s", out).isNotZero();
+            assertThat(out).doesNotContain(RelogProcess.READY_LINE)
+                    .contains(segment.getFileName().toString()).contains("CRC");
+        }
+    }
+
+    /**
+     * Cuts the segment's index to its first {@code keep} entries, given that it has one entry
+     * per batch and {@code batches} batches (fixed-size entries: the size is derived).
+     */
+    private static void truncateIndex(Path segment, int batches, int keep) throws IOException {
+        Path idx = LogDir.index(segment);
+        long size = LogDir.size(idx);
+        assertThat(size % batches).as("%s (%d bytes) holds %d fixed-size entries", idx.getFileName(), size, batches)
+                .isZero();
+        truncate(idx, size / batches * keep);
     }
 
     /**
