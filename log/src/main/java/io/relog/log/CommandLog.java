@@ -1,0 +1,560 @@
+package io.relog.log;
+
+import io.relog.log.resp.MalformedCommandException;
+import io.relog.log.resp.RespCommands;
+import io.relog.log.segment.LogSegment;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The segmented command log of one data directory: the replication stream, appended in
+ * batches, from {@link #startOffset()} to {@link #endOffset()} (log offsets = Redis replication
+ * offsets; see the package documentation).
+ *
+ * <p><b>Threads.</b> One thread appends ({@link #append}, {@link #maybeRoll}, {@link #retryWrites}:
+ * the engine thread). One other thread at a time may {@link #sync}. Readers
+ * ({@link #openReader}, {@link #scan}, {@link #offsetForTimestamp}) and the accessors run on any
+ * thread. {@link #deleteSegments retention} may run on any thread but the appending one must not
+ * be rolling at the same time (call it from the appending thread, or between appends).
+ *
+ * <p><b>Three ends.</b> {@link #endOffset()} counts every batch appended (what the engine has
+ * executed, = {@code master_repl_offset}); {@link #writtenOffset()} the bytes in the files (less
+ * than the end only after a failed write, until {@link #retryWrites} succeeds);
+ * {@link #syncedOffset()} the bytes known to be on disk.
+ */
+public final class CommandLog implements AutoCloseable {
+
+    private final Path dir;
+    private final LogOptions options;
+    private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+    private final RecoveryReport recovery;
+    private volatile LogSegment active;
+    private volatile long startOffset;
+    private volatile long endOffset;
+    private volatile long writtenOffset;
+    private volatile long syncedOffset;
+    private volatile boolean readersSeeUnsynced = true;
+    private long lastTimestamp;
+
+    /** Batches appended but not (entirely) written after a write failed, oldest first. Appending thread. */
+    private final ArrayDeque<Unwritten> unwritten = new ArrayDeque<>();
+    private volatile IOException writeError;
+    private volatile IOException syncError;
+
+    private final Object syncLock = new Object();
+    private final ReentrantLock waitLock = new ReentrantLock();
+    private final Condition grown = waitLock.newCondition();
+    private volatile int waiters;
+    private volatile boolean closed;
+
+    /** A batch not yet fully written: its entry and the bytes still to write. */
+    private record Unwritten(BatchEntry entry, byte[] rest) {
+    }
+
+    private CommandLog(Path dir, LogOptions options, TreeMapHolder recovered) throws IOException {
+        this.dir = dir;
+        this.options = options;
+        this.recovery = recovered.report;
+        segments.putAll(recovered.segments);
+        if (segments.isEmpty()) {
+            LogSegment s = LogSegment.create(dir, recovered.initialOffset);
+            segments.put(s.baseOffset(), s);
+        }
+        this.active = segments.lastEntry().getValue();
+        this.startOffset = segments.firstKey();
+        this.endOffset = active.endOffset();
+        this.writtenOffset = endOffset;
+        BatchEntry last = active.lastEntry();
+        this.lastTimestamp = last == null ? 0 : last.timestampMs();
+        active.force(); // what recovery kept is on disk from here on
+        this.syncedOffset = endOffset;
+    }
+
+    private record TreeMapHolder(Map<Long, LogSegment> segments, RecoveryReport report, long initialOffset) {
+    }
+
+    /**
+     * Opens the log in {@code dir} (created if missing), recovering it as {@link LogRecovery}
+     * describes; an empty directory gets a first segment at offset {@code 0}.
+     *
+     * @throws LogCorruptionException if a batch is corrupt where no torn write explains it and
+     *         the options do not allow truncating there
+     */
+    public static CommandLog open(Path dir, LogOptions options) throws IOException {
+        return open(dir, options, 0);
+    }
+
+    /** As {@link #open(Path, LogOptions)}; an empty directory's first segment starts at {@code initialOffset}. */
+    public static CommandLog open(Path dir, LogOptions options, long initialOffset) throws IOException {
+        Files.createDirectories(dir);
+        LogRecovery r = new LogRecovery(dir, options);
+        Map<Long, LogSegment> segs = r.recover();
+        return new CommandLog(dir, options, new TreeMapHolder(segs, r.report(), initialOffset));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public LogOptions options() {
+        return options;
+    }
+
+    /** What the open found and repaired. */
+    public RecoveryReport recovery() {
+        return recovery;
+    }
+
+    /** Offset of the first retained byte. */
+    public long startOffset() {
+        return startOffset;
+    }
+
+    /** Offset just past the last appended batch ({@code master_repl_offset}). */
+    public long endOffset() {
+        return endOffset;
+    }
+
+    /** Offset just past the last byte written to a segment file. */
+    public long writtenOffset() {
+        return writtenOffset;
+    }
+
+    /** Offset up to which the segment files are fsynced. */
+    public long syncedOffset() {
+        return syncedOffset;
+    }
+
+    /** The failure that keeps batches unwritten, or {@code null} when every batch is written. */
+    public IOException writeError() {
+        return writeError;
+    }
+
+    /** The last fsync failure, or {@code null} if the last fsync succeeded. */
+    public IOException syncError() {
+        return syncError;
+    }
+
+    /** Bytes retained in all segments. */
+    public long sizeInBytes() {
+        long n = 0;
+        for (LogSegment s : segments.values()) {
+            n += s.size();
+        }
+        return n;
+    }
+
+    /** Number of segment files. */
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    /** The segments, oldest first (a copy). */
+    public List<SegmentInfo> segments() {
+        List<SegmentInfo> out = new ArrayList<>();
+        for (LogSegment s : segments.values()) {
+            out.add(new SegmentInfo(s.baseOffset(), s.endOffset(), s.size(), s.entryCount(), s.firstTimestamp(),
+                    s.lastTimestamp(), s.logPath()));
+        }
+        return out;
+    }
+
+    /**
+     * A segment as reported.
+     *
+     * @param baseOffset first offset; @param endOffset offset past its last byte
+     */
+    public record SegmentInfo(long baseOffset, long endOffset, long bytes, int batches, long firstTimestampMs,
+            long lastTimestampMs, Path file) {
+    }
+
+    /**
+     * Whether {@link #readerLimit()} includes bytes not yet fsynced ({@code true} unless
+     * {@code appendfsync always} wants replicas and change-feed readers to see only durable bytes).
+     */
+    public void setReadersSeeUnsynced(boolean seeUnsynced) {
+        this.readersSeeUnsynced = seeUnsynced;
+        signal();
+    }
+
+    /** The offset readers may read up to (exclusive): the written end, or the synced end. */
+    public long readerLimit() {
+        return readersSeeUnsynced ? writtenOffset : syncedOffset;
+    }
+
+    /** Whether the active segment holds no bytes (just rolled, or new): the next batch should re-select its database. */
+    public boolean activeSegmentEmpty() {
+        return active.size() == 0;
+    }
+
+    // ------------------------------------------------------------------------------ appending
+
+    /**
+     * Appends {@code batch} as one batch at {@link #endOffset()}, stamped {@code nowMs} (or the
+     * previous batch's time if the clock went back), writes it to the active segment (page cache;
+     * no fsync) and rolls the segment when it is full. Appending thread. Does not clear the batch.
+     *
+     * @return the new end offset
+     * @throws IOException if the write failed: the batch is kept and written by
+     *         {@link #retryWrites} (the end offset counts it already); while a batch is kept,
+     *         later ones queue behind it and this throws the same failure
+     */
+    public long append(BatchBuilder batch, long nowMs) throws IOException {
+        if (batch.isEmpty()) {
+            return endOffset;
+        }
+        if (closed) {
+            throw new IOException("log is closed");
+        }
+        lastTimestamp = Math.max(lastTimestamp, nowMs);
+        BatchEntry e = new BatchEntry(endOffset, batch.size(), lastTimestamp, batch.startDb(), batch.commands(),
+                batch.flags(), batch.crc());
+        endOffset = e.endOffset();
+        if (!unwritten.isEmpty()) {
+            unwritten.add(new Unwritten(e, java.util.Arrays.copyOf(batch.array(), batch.size())));
+            throw writeError;
+        }
+        write(e, batch.array(), 0, batch.size(), nowMs);
+        return endOffset;
+    }
+
+    private void write(BatchEntry e, byte[] bytes, int off, int len, long nowMs) throws IOException {
+        LogSegment s = active;
+        long before = s.size();
+        try {
+            s.write(bytes, off, len);
+        } catch (IOException ex) {
+            int done = (int) (s.size() - before);
+            unwritten.add(new Unwritten(e, java.util.Arrays.copyOfRange(bytes, off + done, off + len)));
+            writeError = ex;
+            throw ex;
+        }
+        s.addEntry(e, nowMs);
+        writtenOffset = e.endOffset();
+        signal();
+        if (s.size() >= options.segmentBytes()) {
+            roll(nowMs);
+        }
+    }
+
+    /**
+     * Writes the batches a failed write left behind, oldest first. Appending thread.
+     *
+     * @return {@code true} if everything is written now
+     */
+    public boolean retryWrites(long nowMs) {
+        while (!unwritten.isEmpty()) {
+            Unwritten u = unwritten.peek();
+            LogSegment s = active;
+            long before = s.size();
+            try {
+                s.write(u.rest(), 0, u.rest().length);
+            } catch (IOException ex) {
+                int done = (int) (s.size() - before);
+                if (done > 0) {
+                    unwritten.poll();
+                    unwritten.addFirst(new Unwritten(u.entry(), java.util.Arrays.copyOfRange(u.rest(), done,
+                            u.rest().length)));
+                }
+                writeError = ex;
+                return false;
+            }
+            unwritten.poll();
+            s.addEntry(u.entry(), nowMs);
+            writtenOffset = u.entry().endOffset();
+            signal();
+            if (s.size() >= options.segmentBytes()) {
+                roll(nowMs);
+            }
+        }
+        writeError = null;
+        return true;
+    }
+
+    /**
+     * Rolls the active segment if its first batch is older than {@code log-segment-ms}. Appending
+     * thread, between batches.
+     *
+     * @return whether it rolled
+     */
+    public boolean maybeRoll(long nowMs) {
+        LogSegment s = active;
+        long first = s.firstTimestamp();
+        if (options.segmentMs() > 0 && s.size() > 0 && first >= 0 && nowMs - first >= options.segmentMs()
+                && unwritten.isEmpty()) {
+            return roll(nowMs);
+        }
+        return false;
+    }
+
+    /** Starts a new segment at the written end. Returns {@code false} (and keeps the current one) if it cannot be created. */
+    private boolean roll(long nowMs) {
+        LogSegment old = active;
+        try {
+            old.flushIndex(nowMs);
+            LogSegment s = LogSegment.create(dir, old.endOffset());
+            segments.put(s.baseOffset(), s);
+            active = s;
+            return true;
+        } catch (IOException e) {
+            return false; // keep appending to the current segment; the next full check tries again
+        }
+    }
+
+    // -------------------------------------------------------------------------------- syncing
+
+    /**
+     * fsyncs (fdatasync) every segment holding written bytes past {@link #syncedOffset()}. One
+     * thread at a time; never the appending thread when latency matters.
+     *
+     * @return the offset now known to be on disk
+     * @throws IOException if an fsync failed ({@link #syncError()} then reports it until one succeeds)
+     */
+    public long sync() throws IOException {
+        synchronized (syncLock) {
+            long target = writtenOffset;
+            if (target <= syncedOffset) {
+                return syncedOffset;
+            }
+            Long from = segments.floorKey(syncedOffset);
+            try {
+                for (LogSegment s : segments.subMap(from == null ? startOffset : from, true, target, false).values()) {
+                    s.force();
+                }
+            } catch (IOException e) {
+                syncError = e;
+                throw e;
+            }
+            syncError = null;
+            syncedOffset = target;
+            signal();
+            return target;
+        }
+    }
+
+    /** fsyncs the index files too (they may lag; recovery rebuilds what is missing). */
+    public void syncIndexes() throws IOException {
+        for (LogSegment s : segments.values()) {
+            s.forceIndex();
+        }
+    }
+
+    // -------------------------------------------------------------------------------- reading
+
+    private void signal() {
+        if (waiters > 0) {
+            waitLock.lock();
+            try {
+                grown.signalAll();
+            } finally {
+                waitLock.unlock();
+            }
+        }
+    }
+
+    /**
+     * Waits until {@link #readerLimit()} is beyond {@code offset}, the log is closed, or the time
+     * is up. Any thread but the appending one.
+     *
+     * @return the reader limit when it returns
+     */
+    public long awaitBeyond(long offset, long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        waitLock.lock();
+        waiters++;
+        try {
+            while (readerLimit() <= offset && !closed && nanos > 0) {
+                nanos = grown.awaitNanos(nanos);
+            }
+            return readerLimit();
+        } finally {
+            waiters--;
+            waitLock.unlock();
+        }
+    }
+
+    /**
+     * A reader positioned at log offset {@code offset} (any byte, also inside a batch), from
+     * {@link #startOffset()} to {@link #endOffset()} inclusive.
+     *
+     * @throws OffsetOutOfRangeException if the offset is not retained or beyond the end
+     */
+    public LogReader openReader(long offset) throws OffsetOutOfRangeException {
+        if (offset < startOffset || offset > endOffset) {
+            throw new OffsetOutOfRangeException(offset, startOffset, endOffset);
+        }
+        return new LogReader(this, offset);
+    }
+
+    /** The segment holding {@code offset} (its base is the greatest at or below it), or {@code null}. */
+    LogSegment segmentFor(long offset) {
+        Map.Entry<Long, LogSegment> e = segments.floorEntry(offset);
+        return e == null ? null : e.getValue();
+    }
+
+    /**
+     * The offset of the first batch appended at or after {@code timestampMs} (Unix ms), or
+     * {@link #endOffset()} if every retained batch is older. Any thread.
+     */
+    public long offsetForTimestamp(long timestampMs) throws IOException {
+        for (LogSegment s : segments.values()) {
+            if (s.lastTimestamp() >= timestampMs) {
+                BatchEntry e = s.firstEntryAtOrAfter(timestampMs);
+                if (e != null) {
+                    return e.offset();
+                }
+            }
+        }
+        return endOffset;
+    }
+
+    /** Receives commands read by {@link #scan}. */
+    @FunctionalInterface
+    public interface CommandVisitor {
+        /**
+         * One command.
+         *
+         * @param argv   its arguments
+         * @param offset log offset of its first byte
+         * @param length bytes it takes
+         */
+        void command(byte[][] argv, long offset, int length) throws IOException;
+    }
+
+    /**
+     * Reads every command from {@code fromOffset} (a command boundary) up to the written end, in
+     * order. Used for replay at start.
+     *
+     * @throws IOException also if the bytes are not whole commands (the offset was no boundary)
+     */
+    public void scan(long fromOffset, CommandVisitor visitor) throws IOException {
+        long offset = fromOffset;
+        long end = writtenOffset;
+        byte[] buf = new byte[1 << 20];
+        int have = 0;
+        long bufOffset = offset; // log offset of buf[0]
+        while (bufOffset + have < end || have > 0) {
+            long readAt = bufOffset + have;
+            if (readAt < end) {
+                if (have == buf.length) {
+                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                }
+                LogSegment s = segmentFor(readAt);
+                if (s == null) {
+                    throw new OffsetOutOfRangeException(readAt, startOffset, endOffset);
+                }
+                int want = (int) Math.min(buf.length - have, Math.min(end, s.endOffset()) - readAt);
+                ByteBuffer b = ByteBuffer.wrap(buf, have, want);
+                while (b.hasRemaining()) {
+                    if (s.read(b, readAt - s.baseOffset() + (b.position() - have)) < 0) {
+                        throw new IOException("unexpected end of " + s.logPath());
+                    }
+                }
+                have += want;
+            }
+            int p = 0;
+            while (p < have) {
+                RespCommands.Parsed c;
+                try {
+                    c = RespCommands.parse(buf, p, have);
+                } catch (MalformedCommandException e) {
+                    throw new IOException("unreadable command at offset " + (bufOffset + p + e.position()) + ": "
+                            + e.getMessage());
+                }
+                if (c == null) {
+                    break;
+                }
+                visitor.command(c.argv(), bufOffset + p, c.length());
+                p += c.length();
+            }
+            if (p == 0 && bufOffset + have >= end && have > 0) {
+                throw new IOException("incomplete command at offset " + bufOffset);
+            }
+            System.arraycopy(buf, p, buf, 0, have - p);
+            have -= p;
+            bufOffset += p;
+            if (have == 0 && bufOffset >= end) {
+                break;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------ retention
+
+    /**
+     * Deletes whole closed segments, oldest first, while they lie entirely below
+     * {@code keepFromOffset} (what restore still needs) and the oldest is older than
+     * {@code retentionMs} (by its last batch; {@code <= 0}: no limit by age) or the log without it
+     * still holds {@code retentionBytes} or more ({@code < 0}: no limit by size). Never the
+     * active segment. Readers positioned in a deleted segment keep reading it (their open file).
+     *
+     * @return the files deleted
+     */
+    public List<Path> deleteSegments(long nowMs, long retentionMs, long retentionBytes, long keepFromOffset)
+            throws IOException {
+        List<Path> deleted = new ArrayList<>();
+        long total = sizeInBytes();
+        while (segments.size() > 1) {
+            LogSegment oldest = segments.firstEntry().getValue();
+            if (oldest == active || oldest.endOffset() > keepFromOffset || oldest.endOffset() > syncedOffset) {
+                break;
+            }
+            boolean byAge = retentionMs > 0 && oldest.lastTimestamp() >= 0 && nowMs - oldest.lastTimestamp() > retentionMs;
+            boolean bySize = retentionBytes >= 0 && total - oldest.size() >= retentionBytes;
+            if (!byAge && !bySize) {
+                break;
+            }
+            segments.remove(oldest.baseOffset());
+            startOffset = segments.firstKey();
+            total -= oldest.size();
+            oldest.close();
+            oldest.delete();
+            deleted.add(oldest.logPath());
+        }
+        return deleted;
+    }
+
+    /** Flushes index entries, fsyncs everything written, closes the files. Appending thread; idempotent. */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        signal();
+        IOException first = null;
+        try {
+            sync();
+        } catch (IOException e) {
+            first = e;
+        }
+        for (LogSegment s : segments.values()) {
+            try {
+                s.flushIndex(System.currentTimeMillis());
+                s.forceIndex();
+                s.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+}

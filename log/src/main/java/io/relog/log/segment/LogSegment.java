@@ -1,0 +1,364 @@
+package io.relog.log.segment;
+
+import io.relog.log.BatchEntry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * One segment: {@code <base>.log}, the raw replication stream from log offset {@code base}
+ * (file position = offset − base), and {@code <base>.idx}, one {@value #ENTRY_BYTES}-byte entry
+ * per batch (see the package documentation of {@code io.relog.log} for both layouts).
+ *
+ * <p><b>Threads.</b> The appending thread calls {@link #write}, {@link #addEntry},
+ * {@link #flushIndex}; any one thread at a time may call {@link #force}; lookups
+ * ({@link #entryCount}, {@link #entry}, {@link #firstEntryAtOrAfter}) may run on any thread and
+ * are synchronized with {@link #addEntry} on this object.
+ */
+public final class LogSegment {
+
+    /** Bytes of one index entry. */
+    public static final int ENTRY_BYTES = 32;
+
+    private static final int PENDING_ENTRIES = 128;
+
+    private final long baseOffset;
+    private final Path logPath;
+    private final Path idxPath;
+    private final FileChannel log;
+    private final FileChannel idx;
+    /** Bytes written to the {@code .log} (its logical size). */
+    private volatile long size;
+    /** Entries written to the {@code .idx} file. */
+    private int flushedEntries;
+    /** Entries not yet written to the {@code .idx} file (written in groups: the index may lag). */
+    private ByteBuffer pendingEntries = ByteBuffer.allocate(PENDING_ENTRIES * ENTRY_BYTES);
+    /** The last failure writing the {@code .idx}, or {@code null}: the index may lag, it is rebuilt at recovery. */
+    private volatile IOException indexError;
+    private long firstTimestamp = -1;
+    private long lastTimestamp = -1;
+    private BatchEntry lastEntry;
+    private long lastIndexFlushMs;
+
+    private LogSegment(long baseOffset, Path dir, boolean create) throws IOException {
+        this.baseOffset = baseOffset;
+        this.logPath = dir.resolve(fileName(baseOffset, ".log"));
+        this.idxPath = dir.resolve(fileName(baseOffset, ".idx"));
+        StandardOpenOption[] opts = create
+                ? new StandardOpenOption[] {StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE}
+                : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
+        this.log = FileChannel.open(logPath, opts);
+        FileChannel i;
+        try {
+            i = FileChannel.open(idxPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            log.close();
+            throw e;
+        }
+        this.idx = i;
+        this.size = log.size();
+    }
+
+    /** Creates the empty segment starting at log offset {@code baseOffset} in {@code dir}. */
+    public static LogSegment create(Path dir, long baseOffset) throws IOException {
+        return new LogSegment(baseOffset, dir, true);
+    }
+
+    /** Opens an existing segment for recovery; its index is not read yet (see {@link #readIndexFile}). */
+    public static LogSegment open(Path dir, long baseOffset) throws IOException {
+        return new LogSegment(baseOffset, dir, false);
+    }
+
+    /** {@code <20-digit offset><suffix>}, the name of a segment's file. */
+    public static String fileName(long baseOffset, String suffix) {
+        return String.format("%020d%s", baseOffset, suffix);
+    }
+
+    public long baseOffset() {
+        return baseOffset;
+    }
+
+    /** Log offset just past the last byte written. */
+    public long endOffset() {
+        return baseOffset + size;
+    }
+
+    /** Bytes written to the {@code .log}. */
+    public long size() {
+        return size;
+    }
+
+    public Path logPath() {
+        return logPath;
+    }
+
+    public Path idxPath() {
+        return idxPath;
+    }
+
+    /** Append timestamp of the first batch, or -1 when empty. */
+    public synchronized long firstTimestamp() {
+        return firstTimestamp;
+    }
+
+    /** Append timestamp of the last batch, or -1 when empty. */
+    public synchronized long lastTimestamp() {
+        return lastTimestamp;
+    }
+
+    /** The last entry, or {@code null} when there is none. */
+    public synchronized BatchEntry lastEntry() {
+        return lastEntry;
+    }
+
+    /**
+     * Writes {@code len} bytes of {@code src} at the end of the {@code .log} (page cache; no
+     * fsync). On failure some bytes may have been written: {@link #size()} counts those, and a
+     * retry passes the rest.
+     */
+    public void write(byte[] src, int off, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(src, off, len);
+        while (b.hasRemaining()) {
+            int n = log.write(b, size);
+            size += n;
+        }
+    }
+
+    /**
+     * Records the entry of a batch whose bytes are written. The entry reaches the {@code .idx}
+     * file in groups ({@link #flushIndex}), so after a crash the index may be behind the
+     * {@code .log}; recovery rebuilds the missing entries.
+     */
+    public void addEntry(BatchEntry e, long nowMs) {
+        synchronized (this) {
+            if (!pendingEntries.hasRemaining()) {
+                // The index could not be written (disk full): keep the entries until it can.
+                ByteBuffer bigger = ByteBuffer.allocate(pendingEntries.capacity() * 2);
+                bigger.put(pendingEntries.flip());
+                pendingEntries = bigger;
+            }
+            pendingEntries.put(encode(e, baseOffset));
+            if (firstTimestamp < 0) {
+                firstTimestamp = e.timestampMs();
+            }
+            lastTimestamp = e.timestampMs();
+            lastEntry = e;
+        }
+        if (pendingEntries.position() >= PENDING_ENTRIES * ENTRY_BYTES || nowMs - lastIndexFlushMs >= 1000) {
+            try {
+                flushIndex(nowMs);
+                indexError = null;
+            } catch (IOException ex) {
+                indexError = ex;
+            }
+        }
+    }
+
+    /** The last failure writing the index file, or {@code null}. */
+    public IOException indexError() {
+        return indexError;
+    }
+
+    /** Writes the pending index entries to the {@code .idx} file (no fsync). Appending thread. */
+    public synchronized void flushIndex(long nowMs) throws IOException {
+        lastIndexFlushMs = nowMs;
+        if (pendingEntries.position() == 0) {
+            return;
+        }
+        // Under the lock so lookups never see entries that are neither pending nor written.
+        int count = pendingEntries.position() / ENTRY_BYTES;
+        ByteBuffer out = pendingEntries.flip();
+        long pos = (long) flushedEntries * ENTRY_BYTES;
+        ByteBuffer view = out.duplicate();
+        out.limit(out.capacity()).position(count * ENTRY_BYTES); // stays pending until written
+        while (view.hasRemaining()) {
+            pos += idx.write(view, pos);
+        }
+        pendingEntries.clear();
+        if (pendingEntries.capacity() > PENDING_ENTRIES * ENTRY_BYTES) {
+            pendingEntries = ByteBuffer.allocate(PENDING_ENTRIES * ENTRY_BYTES);
+        }
+        flushedEntries += count;
+    }
+
+    /** fsyncs the {@code .log} data (fdatasync). */
+    public void force() throws IOException {
+        log.force(false);
+    }
+
+    /** fsyncs the {@code .idx} file. */
+    public void forceIndex() throws IOException {
+        idx.force(false);
+    }
+
+    /** Number of entries, written to the file or pending. */
+    public synchronized int entryCount() {
+        return flushedEntries + pendingEntries.position() / ENTRY_BYTES;
+    }
+
+    /** Entry {@code i} (0-based). Any thread. */
+    public BatchEntry entry(int i) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(ENTRY_BYTES);
+        synchronized (this) {
+            if (i >= flushedEntries) {
+                int at = (i - flushedEntries) * ENTRY_BYTES;
+                b.put(0, pendingEntries, at, ENTRY_BYTES);
+                return decode(b, baseOffset);
+            }
+        }
+        long pos = (long) i * ENTRY_BYTES;
+        while (b.hasRemaining()) {
+            int n = idx.read(b, pos + b.position());
+            if (n < 0) {
+                throw new IOException("index " + idxPath + " is shorter than its entries");
+            }
+        }
+        return decode(b.flip(), baseOffset);
+    }
+
+    /** The first entry whose timestamp is at least {@code timestampMs}, or {@code null}. Any thread. */
+    public BatchEntry firstEntryAtOrAfter(long timestampMs) throws IOException {
+        int lo = 0;
+        int hi = entryCount() - 1;
+        BatchEntry found = null;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            BatchEntry e = entry(mid);
+            if (e.timestampMs() >= timestampMs) {
+                found = e;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Reads the {@code .idx} file for recovery: every whole entry whose own checksum holds and
+     * which continues the previous one, stopping at the first that does not (the index may be
+     * behind or torn; the caller rebuilds the rest from the {@code .log}).
+     */
+    public List<BatchEntry> readIndexFile() throws IOException {
+        long bytes = idx.size();
+        List<BatchEntry> entries = new ArrayList<>((int) Math.min(bytes / ENTRY_BYTES, 1 << 20));
+        ByteBuffer b = ByteBuffer.allocate(ENTRY_BYTES * 1024);
+        long pos = 0;
+        long expected = baseOffset;
+        outer:
+        while (pos + ENTRY_BYTES <= bytes) {
+            b.clear();
+            int n = idx.read(b, pos);
+            if (n <= 0) {
+                break;
+            }
+            b.flip();
+            while (b.remaining() >= ENTRY_BYTES) {
+                ByteBuffer one = b.slice(b.position(), ENTRY_BYTES);
+                b.position(b.position() + ENTRY_BYTES);
+                BatchEntry e = decodeChecked(one, baseOffset);
+                if (e == null || e.offset() != expected || e.length() <= 0) {
+                    break outer;
+                }
+                entries.add(e);
+                expected = e.endOffset();
+                pos += ENTRY_BYTES;
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Replaces the index with {@code entries} (recovery: the valid ones plus those rebuilt) and
+     * truncates the {@code .log} to {@code logSize} bytes. Appending thread, before appends.
+     */
+    public void resetTo(List<BatchEntry> entries, long logSize) throws IOException {
+        if (logSize < log.size()) {
+            log.truncate(logSize);
+        }
+        size = logSize;
+        ByteBuffer out = ByteBuffer.allocate(Math.max(ENTRY_BYTES, entries.size() * ENTRY_BYTES));
+        for (BatchEntry e : entries) {
+            out.put(encode(e, baseOffset));
+        }
+        out.flip();
+        idx.truncate(0);
+        long pos = 0;
+        while (out.hasRemaining()) {
+            pos += idx.write(out, pos);
+        }
+        synchronized (this) {
+            flushedEntries = entries.size();
+            pendingEntries.clear();
+            firstTimestamp = entries.isEmpty() ? -1 : entries.get(0).timestampMs();
+            lastTimestamp = entries.isEmpty() ? -1 : entries.get(entries.size() - 1).timestampMs();
+            lastEntry = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        }
+    }
+
+    /** Reads {@code dst.remaining()} bytes (or up to the end) from file position {@code position}. */
+    public int read(ByteBuffer dst, long position) throws IOException {
+        return log.read(dst, position);
+    }
+
+    /** Closes the files (flushing pending index entries first). */
+    public void close() throws IOException {
+        try {
+            flushIndex(System.currentTimeMillis());
+        } finally {
+            try {
+                log.close();
+            } finally {
+                idx.close();
+            }
+        }
+    }
+
+    /** Deletes both files; the segment must be closed. */
+    public void delete() throws IOException {
+        Files.deleteIfExists(logPath);
+        Files.deleteIfExists(idxPath);
+    }
+
+    // --------------------------------------------------------------- entry layout (big-endian)
+    // 0 int32 relative offset | 4 int32 length | 8 int64 timestamp ms | 16 int32 command count
+    // 20 int16 db at start | 22 int16 flags | 24 int32 CRC32C of the batch | 28 int32 CRC32C of bytes 0..27
+
+    static ByteBuffer encode(BatchEntry e, long baseOffset) {
+        ByteBuffer b = ByteBuffer.allocate(ENTRY_BYTES);
+        b.putInt((int) (e.offset() - baseOffset));
+        b.putInt(e.length());
+        b.putLong(e.timestampMs());
+        b.putInt(e.commands());
+        b.putShort((short) e.db());
+        b.putShort((short) e.flags());
+        b.putInt(e.crc());
+        CRC32C c = new CRC32C();
+        c.update(b.array(), 0, 28);
+        b.putInt((int) c.getValue());
+        return b.flip();
+    }
+
+    private static BatchEntry decode(ByteBuffer b, long baseOffset) {
+        return new BatchEntry(baseOffset + Integer.toUnsignedLong(b.getInt(0)), b.getInt(4), b.getLong(8),
+                b.getShort(20), b.getInt(16), b.getShort(22) & 0xffff, b.getInt(24));
+    }
+
+    /** Decodes an entry, or returns {@code null} if its own checksum does not hold. */
+    static BatchEntry decodeChecked(ByteBuffer b, long baseOffset) {
+        byte[] raw = new byte[28];
+        b.get(0, raw);
+        CRC32C c = new CRC32C();
+        c.update(raw);
+        if ((int) c.getValue() != b.getInt(28)) {
+            return null;
+        }
+        return decode(b, baseOffset);
+    }
+}
