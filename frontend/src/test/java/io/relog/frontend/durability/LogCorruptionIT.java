@@ -2,6 +2,7 @@ package io.relog.frontend.durability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.relog.log.segment.LogSegment;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -257,15 +258,14 @@ class LogCorruptionIT {
     }
 
     /**
-     * Cuts the segment's index to its first {@code keep} entries, given that it has one entry
-     * per batch and {@code batches} batches (fixed-size entries: the size is derived).
+     * Cuts the segment's index to its first {@code keep} entries (one per batch; a clean stop
+     * wrote one for each of the {@code batches} requests).
      */
     private static void truncateIndex(Path segment, int batches, int keep) throws IOException {
         Path idx = LogDir.index(segment);
-        long size = LogDir.size(idx);
-        assertThat(size % batches).as("%s (%d bytes) holds %d fixed-size entries", idx.getFileName(), size, batches)
-                .isZero();
-        truncate(idx, size / batches * keep);
+        assertThat(LogDir.size(idx)).as("%s after a clean stop", idx.getFileName())
+                .isEqualTo((long) batches * LogSegment.ENTRY_BYTES);
+        truncate(idx, (long) keep * LogSegment.ENTRY_BYTES);
     }
 
     /**
