@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>One iteration</b>: drain everything pending, executing each connection's commands in
  * order into that connection's {@link ReplyBuffer}; run the {@link IterationHook after-iteration
- * hooks} (where the command log will seal its batch and, under {@code appendfsync always}, wait
- * for the fsync); only then hand each touched connection's replies to its channel with one
- * {@code writeAndFlush}. A reply is therefore never visible before the writes that precede it
- * are at the log. Every {@code 1000/hz} ms the server cron (active expiry with a budget of a
+ * hooks} (where the command log writes the iteration's batch); only then hand each touched
+ * connection's replies to its channel with one {@code writeAndFlush} — or, when the
+ * {@link ReplyGate} says so ({@code appendfsync always} and the log not yet fsynced past what was
+ * executed), park them until the sync thread reports the log durable ({@link #releaseDurable}),
+ * keeping every client's replies in order. A reply is therefore never visible before the writes
+ * that precede it are in the log, and under {@code always} on disk; the loop does not wait for
+ * the fsync, it goes on executing the next requests. Every {@code 1000/hz} ms the server cron (active expiry with a budget of a
  * quarter of the period, like Redis' slow cycle; idle clients) runs before the hooks, so the
  * deletions it propagates are sealed with the same iteration.
  *
