@@ -645,6 +645,11 @@ public final class Engine {
         dirty += n;
     }
 
+    /** Forgets the changes counted so far: after loading a data set, or once a snapshot holds them. */
+    public void resetDirty() {
+        dirty = 0;
+    }
+
     public long dirty() {
         return dirty;
     }

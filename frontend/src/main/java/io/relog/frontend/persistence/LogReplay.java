@@ -63,6 +63,10 @@ public final class LogReplay {
         } finally {
             writer.replaying(false);
         }
+        // As after Redis loads its AOF: replayed writes are neither changes since the last save nor
+        // commands clients sent.
+        engine.resetDirty();
+        engine.resetStats();
         if (session.inTransaction()) {
             engine.discardTransaction(session);
             log.warn("Replaying the log: it ends inside MULTI; the open transaction was discarded");
