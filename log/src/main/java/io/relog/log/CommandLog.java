@@ -52,6 +52,8 @@ public final class CommandLog implements AutoCloseable {
     private volatile IOException syncError;
 
     private final Object syncLock = new Object();
+    /** A segment file was created since the last sync: its directory entry must be fsynced too. */
+    private volatile boolean directoryUnsynced = true;
     private final ReentrantLock waitLock = new ReentrantLock();
     private final Condition grown = waitLock.newCondition();
     private volatile int waiters;
@@ -303,6 +305,7 @@ public final class CommandLog implements AutoCloseable {
         try {
             old.flushIndex(nowMs);
             LogSegment s = LogSegment.create(dir, old.endOffset());
+            directoryUnsynced = true;
             segments.put(s.baseOffset(), s);
             active = s;
             return true;
@@ -328,6 +331,15 @@ public final class CommandLog implements AutoCloseable {
             }
             Long from = segments.floorKey(syncedOffset);
             try {
+                if (directoryUnsynced) {
+                    directoryUnsynced = false; // cleared first: a roll during the fsync sets it again
+                    try {
+                        ReplicationHistory.syncDirectory(dir);
+                    } catch (IOException e) {
+                        directoryUnsynced = true;
+                        throw e;
+                    }
+                }
                 for (LogSegment s : segments.subMap(from == null ? startOffset : from, true, target, false).values()) {
                     s.force();
                 }
