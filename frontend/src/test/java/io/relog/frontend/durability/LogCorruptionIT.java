@@ -90,7 +90,7 @@ class LogCorruptionIT {
 
         String name = segment.getFileName().toString();
         try (RelogProcess failing = RelogProcess.launch(dir, SERVER_ARGS)) {
-            int status = failing.waitForExit(Duration.ofSeconds(60));
+            int status = failing.awaitFailedStart(Duration.ofSeconds(60));
             String out = failing.output();
             assertThat(status).as("exit status of a start on a corrupt log; output:%n%s", out).isNotZero();
             assertThat(out).as("start on a corrupt log").doesNotContain(RelogProcess.READY_LINE)
@@ -249,7 +249,7 @@ class LogCorruptionIT {
         }
 
         try (RelogProcess failing = RelogProcess.launch(dir, SERVER_ARGS)) {
-            int status = failing.waitForExit(Duration.ofSeconds(60));
+            int status = failing.awaitFailedStart(Duration.ofSeconds(60));
             String out = failing.output();
             assertThat(status).as("exit status of a start on a corrupt log; output:%n%s", out).isNotZero();
             assertThat(out).doesNotContain(RelogProcess.READY_LINE)

@@ -251,6 +251,27 @@ final class RelogProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /**
+     * For a start that must fail: waits up to {@code timeout} for the child to exit and returns
+     * its exit status. Throws {@link AssertionError}, with the output, as soon as the child
+     * reports {@value #READY_LINE} instead (it is killed then), and {@link
+     * IllegalStateException} if neither happens in time.
+     */
+    int awaitFailedStart(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (awaitExitUninterruptibly(Duration.ofMillis(50))) {
+                return process.exitValue();
+            }
+            String out = output();
+            if (out.contains(READY_LINE)) {
+                close();
+                throw new AssertionError(name + " started, but its start should have failed; its output:\n" + out);
+            }
+        }
+        return waitForExit(Duration.ZERO);
+    }
+
     private boolean awaitExitUninterruptibly(Duration timeout) {
         try {
             return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
