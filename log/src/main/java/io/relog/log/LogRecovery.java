@@ -182,6 +182,7 @@ final class LogRecovery {
         if (tailStart < fileSize || valid.size() != indexed.size()) {
             return rebuildTail(s, valid, tailStart, fileSize, last, indexed.size());
         }
+        s.useIndex(valid); // nothing to repair: the segment still has to know its entries
         return false;
     }
 
