@@ -32,7 +32,7 @@ final class LogFixture {
         }
     }
 
-    final CommandLog log;
+    CommandLog log;
     final Random rnd;
     final List<Cmd> cmds = new ArrayList<>();
     final List<BatchEntry> batches = new ArrayList<>();
