@@ -277,6 +277,20 @@ public final class Engine {
             reply.error(PubSub.notAllowedWhileSubscribed(spec, argv));
             return;
         }
+        if (writeDenial != null && deniedByWriteDenial(session, spec)) {
+            // As Redis' processCommand: refused before queueing, and it dooms a MULTI.
+            st.rejected++;
+            if (spec.name().equals("exec")) {
+                discardTransaction(session);
+                reply.error("EXECABORT Transaction discarded because of: " + writeDenial);
+                return;
+            }
+            if (session.inTransaction()) {
+                session.transaction().flagQueueError();
+            }
+            reply.error(writeDenial);
+            return;
+        }
         if (session.inTransaction() && session.transaction().queueing()
                 && !TransactionCommands.runsInsideMulti(spec.name())) {
             queue(session.transaction(), spec, argv, reply);
@@ -286,6 +300,38 @@ public final class Engine {
     }
 
     private CommandSpec lastCommand;
+
+    /** The error writes are refused with (MISCONF while the log cannot be written), or {@code null}. */
+    private String writeDenial;
+
+    /**
+     * Refuses write commands with {@code error} (a full error line such as {@code "MISCONF Errors
+     * writing to the AOF file: No space left on device"}), or accepts them again ({@code null}).
+     * As in Redis, PING and an EXEC whose queue holds a write are refused too, reads go on, and a
+     * refused command inside MULTI makes the EXEC fail. Engine thread.
+     */
+    public void setWriteDenial(String error) {
+        this.writeDenial = error;
+    }
+
+    /** The error writes are refused with, or {@code null}. */
+    public String writeDenial() {
+        return writeDenial;
+    }
+
+    private static boolean deniedByWriteDenial(Session session, CommandSpec spec) {
+        if (spec.is(io.relog.engine.command.CommandFlag.WRITE) || spec.name().equals("ping")) {
+            return true;
+        }
+        if (spec.name().equals("exec") && session.inTransaction()) {
+            for (io.relog.engine.transaction.TransactionState.Queued q : session.transaction().queued()) {
+                if (q.spec().is(io.relog.engine.command.CommandFlag.WRITE)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     /** The command the last {@link #execute} call looked up, or {@code null} if it was unknown. */
     public CommandSpec lastCommand() {

@@ -44,6 +44,8 @@ public final class ClientConnection extends Session {
     boolean closeAfterReply;
     boolean closed;
     boolean touched;
+    /** Replies of this client held until the log is durable past them (engine thread). */
+    int heldReplies;
     /**
      * While blocked (BLPOP, ...), and until resumed: the commands that arrived behind the blocking
      * one, in order; {@code null} otherwise.

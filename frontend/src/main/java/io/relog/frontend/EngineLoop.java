@@ -61,6 +61,29 @@ public final class EngineLoop implements Runnable {
         void afterIteration();
     }
 
+    /**
+     * Says whether the replies of the iteration just run must wait for the command log: under
+     * {@code appendfsync always} they are released only once the log is fsynced past what the
+     * engine has executed so far. Engine thread.
+     */
+    @FunctionalInterface
+    public interface ReplyGate {
+        /** The log offset the replies must wait for, or -1 to release them now. */
+        long holdUntil();
+    }
+
+    /** Replies waiting for the log to be durable up to {@code offset}, in the order they were produced. */
+    private static final class HeldReplies {
+        final long offset;
+        final ArrayList<ClientConnection> conns = new ArrayList<>();
+        final ArrayList<ByteBuf> bufs = new ArrayList<>();
+        final ArrayList<Boolean> close = new ArrayList<>();
+
+        HeldReplies(long offset) {
+            this.offset = offset;
+        }
+    }
+
     /** The commands one read of one connection produced, in order ({@code byte[][]} or {@link ProtocolError}). */
     record Batch(ClientConnection conn, List<Object> items) {
     }
@@ -70,6 +93,9 @@ public final class EngineLoop implements Runnable {
     private final Queue<Object> queue = PlatformDependent.newMpscQueue();
     private final List<ClientConnection> touched = new ArrayList<>();
     private final List<IterationHook> hooks = new CopyOnWriteArrayList<>();
+    private final List<Runnable> cronHooks = new CopyOnWriteArrayList<>();
+    private volatile ReplyGate gate = () -> -1;
+    private final java.util.ArrayDeque<HeldReplies> held = new java.util.ArrayDeque<>();
     private final Thread thread;
     /** The IO event loop the engine runs on in shared mode; {@code null} with a dedicated thread. */
     private final EventLoop sharedLoop;
@@ -137,6 +163,37 @@ public final class EngineLoop implements Runnable {
      */
     public void addIterationHook(IterationHook hook) {
         hooks.add(hook);
+    }
+
+    /** Adds work run on the engine thread by every server cron tick ({@code hz} times a second). */
+    public void addCronHook(Runnable hook) {
+        cronHooks.add(hook);
+    }
+
+    /** Sets who decides whether replies wait for the log (see {@link ReplyGate}). Before start. */
+    public void setReplyGate(ReplyGate gate) {
+        this.gate = gate;
+    }
+
+    /**
+     * Sends the held replies that waited for the log to be durable up to {@code durableOffset},
+     * oldest first. Engine thread (run it through {@link #execute}).
+     */
+    public void releaseDurable(long durableOffset) {
+        HeldReplies g;
+        while ((g = held.peek()) != null && g.offset <= durableOffset) {
+            held.poll();
+            for (int i = 0; i < g.conns.size(); i++) {
+                ClientConnection c = g.conns.get(i);
+                c.heldReplies--;
+                send(c, g.bufs.get(i), g.close.get(i));
+            }
+        }
+    }
+
+    /** Number of reply groups waiting for the log (INFO). Engine thread. */
+    int heldReplyGroups() {
+        return held.size();
     }
 
     /** Whether the caller is the engine thread. */
@@ -432,6 +489,8 @@ public final class EngineLoop implements Runnable {
     }
 
     private void flushTouched() {
+        long hold = gate.holdUntil();
+        HeldReplies group = null;
         for (ClientConnection c : touched) {
             c.touched = false;
             ByteBuf out = c.reply().take();
@@ -441,18 +500,48 @@ public final class EngineLoop implements Runnable {
                 }
                 continue;
             }
-            if (out != null) {
-                state.netOutputBytes += out.readableBytes();
-                if (c.closeAfterReply) {
-                    c.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-                } else {
-                    c.channel().writeAndFlush(out, c.channel().voidPromise());
-                }
-            } else if (c.closeAfterReply) {
-                c.channel().close();
+            if (out == null && !c.closeAfterReply) {
+                continue;
             }
+            if (hold >= 0 || c.heldReplies > 0) {
+                // Behind the log's fsync, and a client's replies stay in order behind its held ones.
+                if (group == null) {
+                    HeldReplies last = held.peekLast();
+                    if (last != null && (hold < 0 || last.offset == hold)) {
+                        group = last;
+                    } else {
+                        group = new HeldReplies(hold);
+                        held.add(group);
+                    }
+                }
+                group.conns.add(c);
+                group.bufs.add(out);
+                group.close.add(c.closeAfterReply);
+                c.heldReplies++;
+                continue;
+            }
+            send(c, out, c.closeAfterReply);
         }
         touched.clear();
+    }
+
+    private void send(ClientConnection c, ByteBuf out, boolean close) {
+        if (c.closed) {
+            if (out != null) {
+                out.release();
+            }
+            return;
+        }
+        if (out != null) {
+            state.netOutputBytes += out.readableBytes();
+            if (close) {
+                c.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                c.channel().writeAndFlush(out, c.channel().voidPromise());
+            }
+        } else if (close) {
+            c.channel().close();
+        }
     }
 
     private void cron() {
@@ -460,6 +549,13 @@ public final class EngineLoop implements Runnable {
         engine.activeExpireCycle(period / 4);
         state.closeIdleClients();
         state.sampleRates();
+        for (Runnable r : cronHooks) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                log.warn("Cron task failed", e);
+            }
+        }
     }
 
     private void releaseAll() {
@@ -473,6 +569,14 @@ public final class EngineLoop implements Runnable {
             c.touched = false;
         }
         touched.clear();
+        HeldReplies g;
+        while ((g = held.poll()) != null) {
+            for (ByteBuf b : g.bufs) {
+                if (b != null) {
+                    b.release();
+                }
+            }
+        }
         state.releaseAllClients();
     }
 }

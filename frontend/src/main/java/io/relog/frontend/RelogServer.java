@@ -19,12 +19,17 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.relog.engine.Clock;
 import io.relog.engine.Engine;
 import io.relog.engine.EngineCommands;
-import io.relog.engine.propagation.Propagation;
+import io.relog.frontend.persistence.LogReplay;
+import io.relog.frontend.persistence.LogWriter;
+import io.relog.log.CommandLog;
+import io.relog.log.LogOptions;
+import io.relog.log.ReplicationHistory;
 import io.relog.frontend.config.RelogVersion;
 import io.relog.frontend.config.ServerConfig;
 import io.relog.frontend.resp.RequestDecoder;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -44,20 +49,68 @@ public final class RelogServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Engine engine;
-    private final EngineLoop loop;
-    private final ServerState state;
-    private final EventLoopGroup bossGroup;
-    private final EventLoopGroup ioGroup;
+    private EngineLoop loop;
+    private ServerState state;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup ioGroup;
+    private final LogWriter writer;
+    private final ReplicationHistory history;
+    /** Written to the log directory by a clean stop, removed at start: its absence means a crash. */
+    static final String CLEAN_SHUTDOWN_MARKER = "clean-shutdown";
     private final List<Channel> listeners = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private final ServerBootstrap bootstrap;
+    private ServerBootstrap bootstrap;
     private volatile int port;
     private boolean closed;
 
     private RelogServer(ServerConfig config) throws Exception {
         this.config = config;
         Files.createDirectories(config.dir());
-        this.engine = new Engine(config.databases(), Clock.SYSTEM, Propagation.DISCARD);
+        Path logDir = config.dir().resolve("log");
+        CommandLog commandLog = CommandLog.open(logDir,
+                new LogOptions(config.logSegmentBytes(), config.logSegmentMs(), config.logRecoveryTruncates()));
+        try {
+            for (String w : commandLog.recovery().warnings()) {
+                log.warn(w);
+            }
+            this.writer = new LogWriter(commandLog, config.appendonly(), config.appendfsync());
+            this.engine = new Engine(config.databases(), Clock.SYSTEM, writer);
+            ServerCommands.applyToEngine(engine, config);
+            EngineCommands.registerAll(engine.commands());
+            LogReplay.replay(commandLog, engine, writer);
+            this.history = openHistory(logDir, commandLog);
+        } catch (Exception | Error e) {
+            commandLog.close();
+            throw e;
+        }
+        try {
+            bindAndStart();
+        } catch (Exception | Error e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads the replication history; after an unclean stop the log may have lost an unsynced tail
+     * that replicas already saw, so the log continues under a new replication ID from the
+     * recovered end (replicas at or below it continue under the old one).
+     */
+    private static ReplicationHistory openHistory(Path logDir, CommandLog commandLog) throws java.io.IOException {
+        Path marker = logDir.resolve(CLEAN_SHUTDOWN_MARKER);
+        boolean clean = Files.exists(marker);
+        boolean fresh = !Files.exists(logDir.getParent().resolve(ReplicationHistory.FILE_NAME));
+        ReplicationHistory history = ReplicationHistory.load(logDir.getParent(), commandLog.startOffset());
+        if (!clean && !fresh && commandLog.endOffset() > history.current().startOffset()) {
+            ReplicationHistory.Entry e = history.shift(ReplicationHistory.randomReplid(), commandLog.endOffset());
+            log.info("The log was not closed cleanly: continuing under a new replication ID {} from offset {}",
+                    e.replid(), e.startOffset());
+        }
+        Files.deleteIfExists(marker);
+        return history;
+    }
+
+    private void bindAndStart() throws Exception {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -84,9 +137,15 @@ public final class RelogServer implements AutoCloseable {
             Thread t = new Thread(this::close, "relog-shutdown");
             t.start();
         };
-        ServerCommands.applyToEngine(engine, config); // before the engine thread starts
-        EngineCommands.registerAll(engine.commands());
+        state.writer = writer;
+        state.history = history;
         FrontendCommands.registerAll(engine.commands(), state);
+        loop.addIterationHook(writer::afterIteration);
+        loop.setReplyGate(writer::holdRepliesUntil);
+        loop.addCronHook(writer::cron);
+        writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),
+                config.logRetentionBytes());
+        writer.start(engine, loop::execute, loop::releaseDurable);
         loop.start();
         for (Channel ch : listeners) {
             ch.config().setAutoRead(true);
@@ -254,8 +313,22 @@ public final class RelogServer implements AutoCloseable {
         }
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        closeLog();
         log.info("Relog is now ready to exit, bye bye...");
         terminated.countDown();
+    }
+
+    /** Closes the log (fsyncing it) and marks the stop as clean. */
+    private void closeLog() {
+        try {
+            writer.close();
+            Path marker = writer.commandLog().dir().resolve(CLEAN_SHUTDOWN_MARKER);
+            Files.write(marker, new byte[0]);
+            ReplicationHistory.syncDirectory(marker.getParent());
+            log.info("The log is closed at offset {}", writer.commandLog().endOffset());
+        } catch (java.io.IOException e) {
+            log.warn("Error closing the log: {}", e.getMessage());
+        }
     }
 
     private void closeListeners() {

@@ -495,6 +495,8 @@ final class ServerCommands {
             config.set(c.getKey(), c.getValue());
         }
         applyToEngine(e, config);
+        state.writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),
+                config.logRetentionBytes());
         if (changes.containsKey("loglevel")) {
             LogSetup.applyLevel(config.loglevel());
         }
@@ -687,7 +689,31 @@ final class ServerCommands {
                 field(sb, "aof_last_rewrite_time_sec", -1);
                 field(sb, "aof_current_rewrite_time_sec", -1);
                 field(sb, "aof_last_bgrewrite_status", "ok");
-                field(sb, "aof_last_write_status", "ok");
+                var w = state.writer;
+                var cl = w.commandLog();
+                field(sb, "aof_rewrites", 0);
+                field(sb, "aof_rewrites_consecutive_failures", 0);
+                field(sb, "aof_last_write_status", w.lastWriteOk() ? "ok" : "err");
+                field(sb, "aof_last_cow_size", 0);
+                field(sb, "module_fork_in_progress", 0);
+                field(sb, "module_fork_last_cow_size", 0);
+                if (c.appendonly()) {
+                    field(sb, "aof_current_size", cl.sizeInBytes());
+                    field(sb, "aof_base_size", 0);
+                    field(sb, "aof_pending_rewrite", 0);
+                    field(sb, "aof_buffer_length", w.unwrittenBytes());
+                    field(sb, "aof_pending_bio_fsync", w.fsyncInProgress() ? 1 : 0);
+                    field(sb, "aof_delayed_fsync", 0); // writes never wait for an fsync in progress
+                }
+                field(sb, "log_start_offset", cl.startOffset());
+                field(sb, "log_end_offset", cl.endOffset());
+                field(sb, "log_written_offset", cl.writtenOffset());
+                field(sb, "log_synced_offset", cl.syncedOffset());
+                field(sb, "log_segments", cl.segmentCount());
+                field(sb, "log_bytes", cl.sizeInBytes());
+                field(sb, "log_fsyncs", w.fsyncs());
+                field(sb, "log_last_fsync_ms", w.lastFsyncMs());
+                field(sb, "log_last_fsync_duration_us", w.lastFsyncMicros());
             }
             case "stats" -> {
                 sb.append("# Stats\r\n");
@@ -719,14 +745,19 @@ final class ServerCommands {
                 field(sb, "role", "master");
                 field(sb, "connected_slaves", 0);
                 field(sb, "master_failover_state", "no-failover");
-                field(sb, "master_replid", state.replId);
-                field(sb, "master_replid2", "0000000000000000000000000000000000000000");
-                field(sb, "master_repl_offset", 0);
-                field(sb, "second_repl_offset", -1);
-                field(sb, "repl_backlog_active", 0);
-                field(sb, "repl_backlog_size", 1048576);
-                field(sb, "repl_backlog_first_byte_offset", 0);
-                field(sb, "repl_backlog_histlen", 0);
+                var cl = state.writer.commandLog();
+                var current = state.history.current();
+                var previous = state.history.previous();
+                // The log is the backlog: it is always active and holds everything retained.
+                field(sb, "master_replid", current.replid());
+                field(sb, "master_replid2", previous == null ? "0000000000000000000000000000000000000000"
+                        : previous.replid());
+                field(sb, "master_repl_offset", cl.endOffset());
+                field(sb, "second_repl_offset", previous == null ? -1 : current.startOffset() + 1);
+                field(sb, "repl_backlog_active", 1);
+                field(sb, "repl_backlog_size", cl.sizeInBytes());
+                field(sb, "repl_backlog_first_byte_offset", cl.startOffset() + 1);
+                field(sb, "repl_backlog_histlen", cl.endOffset() - cl.startOffset());
             }
             case "cpu" -> {
                 sb.append("# CPU\r\n");

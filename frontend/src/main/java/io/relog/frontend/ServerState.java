@@ -21,7 +21,10 @@ final class ServerState {
     final long startTimeMs = System.currentTimeMillis();
     final long startNanos = System.nanoTime();
     final String runId = randomHex(20);
-    final String replId = randomHex(20);
+    /** The command log's writer (INFO persistence, CONFIG SET appendfsync). */
+    io.relog.frontend.persistence.LogWriter writer;
+    /** The replication IDs the log has lived under. Engine thread. */
+    io.relog.log.ReplicationHistory history;
     EngineLoop loop;
     RelogServer server;
     Runnable shutdownAction = () -> { };

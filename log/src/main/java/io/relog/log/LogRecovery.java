@@ -182,6 +182,7 @@ final class LogRecovery {
         if (tailStart < fileSize || valid.size() != indexed.size()) {
             return rebuildTail(s, valid, tailStart, fileSize, last, indexed.size());
         }
+        s.adoptIndex(valid);
         return false;
     }
 

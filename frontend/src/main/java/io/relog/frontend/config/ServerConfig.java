@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * redis-server form ({@code --port 6380 --save "" --bind 127.0.0.1 ::1}).
  *
  * <p>Some directives are accepted, validated and reported but have no effect yet because the
- * subsystem that reads them has not been built: {@code appendonly}, {@code appendfsync},
- * {@code appendfilename}, {@code appenddirname}, {@code save}, {@code dbfilename},
+ * subsystem that reads them has not been built: {@code appendfilename} and {@code appenddirname}
+ * (the command log replaces Redis' AOF files), {@code save}, {@code dbfilename},
  * {@code maxmemory}, {@code maxmemory-policy}, {@code maxmemory-samples},
  * {@code maxmemory-eviction-tenacity}, {@code maxmemory-clients}, {@code io-threads-do-reads},
  * {@code protected-mode}, {@code pidfile}, {@code enable-protected-configs},
@@ -108,6 +108,20 @@ public final class ServerConfig {
         add(Directive.bool("io-threads-do-reads", "no", false));
         add(Directive.bool("appendonly", "no", true));
         add(Directive.oneOf("appendfsync", "everysec", true, "everysec", "always", "no"));
+        add(Directive.memory("log-segment-bytes", "128mb", 1024, 1L << 30, false));
+        add(Directive.integer("log-segment-ms", 0, 0, Long.MAX_VALUE / 2, false));
+        add(Directive.integer("log-retention-hours", 168, -1, Integer.MAX_VALUE, true));
+        add(Directive.custom("log-retention-bytes", "-1", true, false, v -> {
+            if (v.trim().equals("-1")) {
+                return "-1";
+            }
+            long n = MemoryUnits.parse(v);
+            if (n < 0) {
+                throw new IllegalArgumentException("argument must be a memory value or -1");
+            }
+            return Long.toString(n);
+        }));
+        add(Directive.oneOf("log-recovery-policy", "strict", false, "strict", "truncate"));
         add(Directive.string("appendfilename", "appendonly.aof", false));
         add(Directive.string("appenddirname", "appendonlydir", false));
         add(Directive.custom("save", "3600 1 300 100 60 10000", true, true, ServerConfig::checkSave));
@@ -485,6 +499,31 @@ public final class ServerConfig {
 
     public String appendfsync() {
         return get("appendfsync");
+    }
+
+    /** Bytes after which a log segment is rolled ({@code log-segment-bytes}). */
+    public long logSegmentBytes() {
+        return Long.parseLong(get("log-segment-bytes"));
+    }
+
+    /** Age in ms after which a non-empty segment is rolled, 0 = never ({@code log-segment-ms}). */
+    public long logSegmentMs() {
+        return Long.parseLong(get("log-segment-ms"));
+    }
+
+    /** Closed segments older than this many hours may be deleted; -1 = keep ({@code log-retention-hours}). */
+    public long logRetentionHours() {
+        return Long.parseLong(get("log-retention-hours"));
+    }
+
+    /** Closed segments may be deleted while the log stays at least this big; -1 = no limit ({@code log-retention-bytes}). */
+    public long logRetentionBytes() {
+        return Long.parseLong(get("log-retention-bytes"));
+    }
+
+    /** Whether corruption in the middle of the log truncates it there instead of stopping the start. */
+    public boolean logRecoveryTruncates() {
+        return get("log-recovery-policy").equals("truncate");
     }
 
     public long maxmemory() {

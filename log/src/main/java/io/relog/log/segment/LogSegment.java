@@ -302,6 +302,21 @@ public final class LogSegment {
         }
     }
 
+    /**
+     * Takes {@code entries} (the whole, verified content of the {@code .idx} file) as this
+     * segment's index, so later entries are written after them. Recovery, before appends.
+     */
+    public synchronized void adoptIndex(List<BatchEntry> entries) throws IOException {
+        if (idx.size() > (long) entries.size() * ENTRY_BYTES) {
+            idx.truncate((long) entries.size() * ENTRY_BYTES); // a torn last entry
+        }
+        flushedEntries = entries.size();
+        pendingEntries.clear();
+        firstTimestamp = entries.isEmpty() ? -1 : entries.get(0).timestampMs();
+        lastTimestamp = entries.isEmpty() ? -1 : entries.get(entries.size() - 1).timestampMs();
+        lastEntry = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+    }
+
     /** Reads {@code dst.remaining()} bytes (or up to the end) from file position {@code position}. */
     public int read(ByteBuffer dst, long position) throws IOException {
         return log.read(dst, position);

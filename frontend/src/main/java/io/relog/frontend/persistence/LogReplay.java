@@ -1,0 +1,147 @@
+package io.relog.frontend.persistence;
+
+import io.relog.engine.Engine;
+import io.relog.engine.Session;
+import io.relog.engine.command.Reply;
+import io.relog.log.CommandLog;
+import io.relog.log.resp.RespCommands;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays the recovered log into an empty engine at start, as Redis loads its AOF: every command
+ * is executed by a client of its own, in order, so the data set is what it was when the last
+ * surviving batch was written. Replication plumbing ({@code PING}, {@code REPLCONF}) is skipped;
+ * {@code SELECT}, {@code MULTI} and {@code EXEC} act as they did (recovery keeps transactions
+ * whole). Runs on the thread that starts the server, before the engine thread does.
+ */
+public final class LogReplay {
+
+    private static final Logger log = LoggerFactory.getLogger(LogReplay.class);
+    private static final long PROGRESS_EVERY_NANOS = 3_000_000_000L;
+
+    private LogReplay() {
+    }
+
+    /** Replays everything from the log's start; returns the number of commands executed. */
+    public static long replay(CommandLog commandLog, Engine engine, LogWriter writer) throws IOException {
+        long from = commandLog.startOffset();
+        long end = commandLog.writtenOffset();
+        if (end == from) {
+            return 0;
+        }
+        long startNanos = System.nanoTime();
+        Session session = new Session(-1);
+        ErrorCountingReply reply = new ErrorCountingReply();
+        long[] counts = new long[2]; // commands, errors
+        long[] nextProgress = {startNanos + PROGRESS_EVERY_NANOS};
+        writer.replaying(true);
+        try {
+            commandLog.scan(from, (argv, offset, length) -> {
+                if (RespCommands.is(argv[0], "ping") || RespCommands.is(argv[0], "replconf")) {
+                    return;
+                }
+                reply.error = null;
+                engine.execute(session, argv, reply);
+                counts[0]++;
+                if (reply.error != null) {
+                    counts[1]++;
+                    if (counts[1] <= 10) {
+                        log.warn("Replaying the log: '{}' at offset {} failed: {}",
+                                new String(argv[0], StandardCharsets.UTF_8), offset, reply.error);
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - nextProgress[0] >= 0) {
+                    nextProgress[0] = now + PROGRESS_EVERY_NANOS;
+                    log.info("Replaying the log: {}% ({} of {} bytes, {} commands)",
+                            (offset - from) * 100 / (end - from), offset - from, end - from, counts[0]);
+                }
+            });
+        } finally {
+            writer.replaying(false);
+        }
+        if (session.inTransaction()) {
+            engine.discardTransaction(session);
+            log.warn("Replaying the log: it ends inside MULTI; the open transaction was discarded");
+        }
+        double secs = (System.nanoTime() - startNanos) / 1e9;
+        log.info("DB loaded from the log: {} commands, {} bytes in {} seconds{}", counts[0], end - from,
+                String.format(java.util.Locale.ROOT, "%.3f", secs),
+                counts[1] > 0 ? " (" + counts[1] + " commands failed)" : "");
+        return counts[0];
+    }
+
+    /** Discards replies, remembering the last error. */
+    private static final class ErrorCountingReply implements Reply {
+        String error;
+
+        @Override
+        public int protocol() {
+            return 2;
+        }
+
+        @Override
+        public void ok() {
+        }
+
+        @Override
+        public void simple(String text) {
+        }
+
+        @Override
+        public void error(String text) {
+            error = text;
+        }
+
+        @Override
+        public void integer(long v) {
+        }
+
+        @Override
+        public void bulk(byte[] value) {
+        }
+
+        @Override
+        public void bulk(String value) {
+        }
+
+        @Override
+        public void nullBulk() {
+        }
+
+        @Override
+        public void nullArray() {
+        }
+
+        @Override
+        public void array(int n) {
+        }
+
+        @Override
+        public void map(int n) {
+        }
+
+        @Override
+        public void set(int n) {
+        }
+
+        @Override
+        public void push(int n) {
+        }
+
+        @Override
+        public void doubleValue(double v) {
+        }
+
+        @Override
+        public void bool(boolean v) {
+        }
+
+        @Override
+        public void verbatim(String format, byte[] text) {
+        }
+    }
+}

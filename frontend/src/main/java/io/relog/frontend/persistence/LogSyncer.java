@@ -1,0 +1,153 @@
+package io.relog.frontend.persistence;
+
+import io.relog.log.CommandLog;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread that fsyncs the log, so the engine thread never does. Under {@code always} it
+ * syncs whenever asked ({@link #request}), as soon as the previous sync ends: everything written
+ * meanwhile is covered by one fsync. Under {@code everysec} it syncs once a second; under
+ * {@code no} never. After each sync it reports the durable offset ({@code onSynced}); after a
+ * failure it reports it ({@code onFailure}) and retries every second.
+ */
+final class LogSyncer implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(LogSyncer.class);
+
+    enum Policy { ALWAYS, EVERYSEC, NO }
+
+    private final CommandLog commandLog;
+    private final LongConsumer onSynced;
+    private final java.util.function.Consumer<IOException> onFailure;
+    private final Thread thread;
+    private volatile Policy policy;
+    private volatile boolean requested;
+    private volatile boolean running = true;
+    private volatile boolean parked;
+    private volatile boolean failing;
+
+    // Statistics (written by the syncer thread, read by INFO).
+    private volatile long lastSyncMs;
+    private volatile long lastSyncNanos;
+    private volatile long syncs;
+    private volatile boolean inProgress;
+
+    LogSyncer(CommandLog commandLog, Policy policy, LongConsumer onSynced,
+            java.util.function.Consumer<IOException> onFailure) {
+        this.commandLog = commandLog;
+        this.policy = policy;
+        this.onSynced = onSynced;
+        this.onFailure = onFailure;
+        this.thread = new Thread(this, "relog-log-sync");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void policy(Policy p) {
+        this.policy = p;
+        LockSupport.unpark(thread);
+    }
+
+    Policy policy() {
+        return policy;
+    }
+
+    /** Asks for a sync of what is written now (under {@code always}). Any thread; cheap when a sync is already asked for. */
+    void request() {
+        if (!requested) {
+            requested = true;
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
+        }
+    }
+
+    long lastSyncMs() {
+        return lastSyncMs;
+    }
+
+    long lastSyncMicros() {
+        return lastSyncNanos / 1000;
+    }
+
+    long syncs() {
+        return syncs;
+    }
+
+    boolean inProgress() {
+        return inProgress;
+    }
+
+    @Override
+    public void run() {
+        long nextPeriodic = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+        while (running) {
+            Policy p = policy;
+            long now = System.nanoTime();
+            boolean due = now - nextPeriodic >= 0;
+            boolean want = failing ? due // after a failure, retry once a second
+                    : (p == Policy.ALWAYS && requested) || (p == Policy.EVERYSEC && due);
+            if (!want) {
+                if (due) {
+                    nextPeriodic = now + TimeUnit.SECONDS.toNanos(1);
+                }
+                parked = true;
+                if (running && !(p == Policy.ALWAYS && requested && !failing)) {
+                    LockSupport.parkNanos(this, Math.max(1000, nextPeriodic - System.nanoTime()));
+                }
+                parked = false;
+                continue;
+            }
+            if (due) {
+                nextPeriodic = now + TimeUnit.SECONDS.toNanos(1);
+            }
+            requested = false;
+            syncOnce();
+        }
+    }
+
+    private void syncOnce() {
+        long start = System.nanoTime();
+        inProgress = true;
+        try {
+            long before = commandLog.syncedOffset();
+            long synced = commandLog.sync();
+            if (synced > before) {
+                lastSyncNanos = System.nanoTime() - start;
+                lastSyncMs = System.currentTimeMillis();
+                syncs++;
+            }
+            if (failing) {
+                failing = false;
+                log.warn("fsync of the log succeeds again");
+            }
+            onSynced.accept(synced);
+        } catch (IOException e) {
+            if (!failing) {
+                log.warn("Error fsyncing the log: {}", e.getMessage());
+            }
+            failing = true;
+            onFailure.accept(e);
+        } catch (RuntimeException e) {
+            log.error("Log sync failed", e);
+            failing = true;
+        } finally {
+            inProgress = false;
+        }
+    }
+
+    /** Stops the thread and waits for it. */
+    void stop() throws InterruptedException {
+        running = false;
+        LockSupport.unpark(thread);
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,292 @@
+package io.relog.frontend.persistence;
+
+import io.relog.engine.Engine;
+import io.relog.engine.propagation.Propagation;
+import io.relog.log.BatchBuilder;
+import io.relog.log.CommandLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's end of the command log (see the package documentation): collects the propagated
+ * writes of one engine iteration into a batch, appends it when the iteration ends, decides whether
+ * the iteration's replies wait for the fsync, and turns write failures into {@code -MISCONF}.
+ *
+ * <p>Engine thread, except where a method says otherwise.
+ */
+public final class LogWriter implements Propagation {
+
+    private static final Logger log = LoggerFactory.getLogger(LogWriter.class);
+
+    /** Redis' text for writes refused after an AOF write error, followed by the reason. */
+    static final String MISCONF = "MISCONF Errors writing to the AOF file: ";
+
+    private final CommandLog commandLog;
+    private final BatchBuilder batch = new BatchBuilder();
+    private Engine engine;
+    private LogSyncer syncer;
+    private Executor engineThread;
+    private LongConsumer releaseReplies;
+    private boolean appendonly;
+    private String appendfsync;
+    private boolean replaying;
+
+    // Failure state (engine thread).
+    private IOException writeFailure;
+    private volatile IOException syncFailure;
+    private long lastRetryMs;
+    private final AtomicBoolean releaseScheduled = new AtomicBoolean();
+    private volatile long durableOffset;
+
+    // Retention (engine thread, from the cron).
+    private long lastRetentionMs;
+    private long retentionHours;
+    private long retentionBytes;
+
+    public LogWriter(CommandLog commandLog, boolean appendonly, String appendfsync) {
+        this.commandLog = commandLog;
+        this.appendonly = appendonly;
+        this.appendfsync = appendfsync;
+        this.durableOffset = commandLog.syncedOffset();
+    }
+
+    /**
+     * Connects the writer to the running server and starts the sync thread.
+     *
+     * @param engineThread   runs a task on the engine thread
+     * @param releaseReplies releases the replies held for offsets up to its argument (engine thread)
+     */
+    public void start(Engine engine, Executor engineThread, LongConsumer releaseReplies) {
+        this.engine = engine;
+        this.engineThread = engineThread;
+        this.releaseReplies = releaseReplies;
+        engine.propagator().forgetSelectedDb(); // the first batch after a start selects its database
+        this.syncer = new LogSyncer(commandLog, policy(), this::synced, this::syncFailed);
+        commandLog.setReadersSeeUnsynced(policy() != LogSyncer.Policy.ALWAYS);
+        syncer.start();
+    }
+
+    public CommandLog commandLog() {
+        return commandLog;
+    }
+
+    /** While replaying the log at start, propagated writes are not appended again. Before {@link #start}. */
+    void replaying(boolean on) {
+        this.replaying = on;
+    }
+
+    private LogSyncer.Policy policy() {
+        if (!appendonly) {
+            return LogSyncer.Policy.NO;
+        }
+        return switch (appendfsync) {
+            case "always" -> LogSyncer.Policy.ALWAYS;
+            case "everysec" -> LogSyncer.Policy.EVERYSEC;
+            default -> LogSyncer.Policy.NO;
+        };
+    }
+
+    /** Applies {@code appendonly}, {@code appendfsync} and the retention settings (at start and after CONFIG SET). */
+    public void configure(boolean appendonly, String appendfsync, long retentionHours, long retentionBytes) {
+        this.appendonly = appendonly;
+        this.appendfsync = appendfsync;
+        this.retentionHours = retentionHours;
+        this.retentionBytes = retentionBytes;
+        if (syncer != null) {
+            syncer.policy(policy());
+            commandLog.setReadersSeeUnsynced(policy() != LogSyncer.Policy.ALWAYS);
+            if (policy() == LogSyncer.Policy.ALWAYS) {
+                syncer.request();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the engine's write stream
+
+    @Override
+    public void append(byte[][] argv) {
+        if (replaying) {
+            return;
+        }
+        batch.add(argv, engine.propagator().streamDb());
+    }
+
+    /**
+     * Ends the iteration: appends its batch to the log (page cache) and wakes the syncer. Runs
+     * after the iteration's commands and before its replies are released.
+     */
+    public void afterIteration() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        try {
+            commandLog.append(batch, now);
+        } catch (IOException e) {
+            writeFailed(e);
+        } finally {
+            batch.clear();
+        }
+        if (commandLog.activeSegmentEmpty()) {
+            engine.propagator().forgetSelectedDb(); // a new segment begins with a SELECT
+        }
+        if (syncer.policy() == LogSyncer.Policy.ALWAYS) {
+            syncer.request();
+        }
+    }
+
+    /**
+     * The offset the replies of the iteration just run must wait for, or -1: under {@code always},
+     * the log end while anything executed is not yet durable (so also a read that may have seen
+     * an unsynced write waits, as in Redis).
+     */
+    public long holdRepliesUntil() {
+        if (syncer.policy() != LogSyncer.Policy.ALWAYS) {
+            return -1;
+        }
+        long end = commandLog.endOffset();
+        return durableOffset >= end ? -1 : end;
+    }
+
+    /** Syncer thread: the log is durable up to {@code offset}; hands the release to the engine thread. */
+    private void synced(long offset) {
+        durableOffset = offset;
+        if (syncFailure != null) {
+            syncFailure = null;
+            engineThread.execute(this::updateDenial);
+        }
+        if (releaseScheduled.compareAndSet(false, true)) {
+            engineThread.execute(() -> {
+                releaseScheduled.set(false);
+                releaseReplies.accept(durableOffset);
+            });
+        }
+    }
+
+    /** Syncer thread: an fsync failed. */
+    private void syncFailed(IOException e) {
+        syncFailure = e;
+        engineThread.execute(this::updateDenial);
+    }
+
+    private void writeFailed(IOException e) {
+        if (writeFailure == null) {
+            log.warn("Error writing to the log: {}", reason(e));
+        }
+        writeFailure = e;
+        lastRetryMs = System.currentTimeMillis();
+        updateDenial();
+    }
+
+    private void updateDenial() {
+        IOException e = writeFailure != null ? writeFailure : syncFailure;
+        String before = engine.writeDenial();
+        engine.setWriteDenial(e == null ? null : MISCONF + reason(e));
+        if (before != null && e == null) {
+            log.warn("AOF write error looks solved, Relog can write again.");
+        }
+    }
+
+    private static String reason(IOException e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return e.getClass().getSimpleName();
+        }
+        // FileChannel reports "No space left on device" plainly; strip a path prefix if any.
+        int colon = m.lastIndexOf(": ");
+        return colon >= 0 && m.startsWith("/") ? m.substring(colon + 2) : m;
+    }
+
+    // ------------------------------------------------------------------------------ housekeeping
+
+    /** Server cron: retries failed writes once a second, rolls by age, applies retention. */
+    public void cron() {
+        long now = System.currentTimeMillis();
+        if (writeFailure != null && now - lastRetryMs >= 1000) {
+            lastRetryMs = now;
+            if (commandLog.retryWrites(now)) {
+                writeFailure = null;
+                updateDenial();
+                if (syncer.policy() == LogSyncer.Policy.ALWAYS) {
+                    syncer.request();
+                }
+            } else {
+                writeFailure = commandLog.writeError();
+            }
+        }
+        if (writeFailure == null && commandLog.maybeRoll(now)) {
+            engine.propagator().forgetSelectedDb();
+        }
+        if (now - lastRetentionMs >= 1000) {
+            lastRetentionMs = now;
+            applyRetention(now);
+        }
+    }
+
+    private void applyRetention(long now) {
+        long retentionMs = retentionHours < 0 ? -1 : TimeUnit.HOURS.toMillis(retentionHours);
+        if (retentionMs < 0 && retentionBytes < 0) {
+            return;
+        }
+        // Until snapshots exist, restore needs the whole log: nothing below its start may go.
+        long keepFrom = commandLog.startOffset();
+        try {
+            List<Path> deleted = commandLog.deleteSegments(now, retentionMs, retentionBytes, keepFrom);
+            for (Path p : deleted) {
+                log.info("Deleted log segment {} (retention)", p.getFileName());
+            }
+        } catch (IOException e) {
+            log.warn("Could not delete log segments: {}", e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ INFO
+
+    /** Whether the last write and fsync succeeded (INFO aof_last_write_status). */
+    public boolean lastWriteOk() {
+        return writeFailure == null && syncFailure == null;
+    }
+
+    /** Bytes executed but not yet written to the files (INFO aof_buffer_length). */
+    public long unwrittenBytes() {
+        return commandLog.endOffset() - commandLog.writtenOffset();
+    }
+
+    public long lastFsyncMs() {
+        return syncer == null ? 0 : syncer.lastSyncMs();
+    }
+
+    public long lastFsyncMicros() {
+        return syncer == null ? 0 : syncer.lastSyncMicros();
+    }
+
+    public long fsyncs() {
+        return syncer == null ? 0 : syncer.syncs();
+    }
+
+    public boolean fsyncInProgress() {
+        return syncer != null && syncer.inProgress();
+    }
+
+    /**
+     * Stops the syncer and closes the log (which fsyncs what is written). After the engine
+     * stopped; any thread.
+     */
+    public void close() throws IOException {
+        if (syncer != null) {
+            try {
+                syncer.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        commandLog.close();
+    }
+}
