@@ -24,7 +24,7 @@
 #   /tmp, or /var/tmp if that is a tmpfs (fsync costs nothing on a tmpfs, which would make
 #   durable writes look free). The file system used is printed.
 #
-# Extra directives for both servers: COMPARE_EXTRA="--appendonly yes" bench/compare-redis.sh
+# Extra directives for both servers: COMPARE_EXTRA="--hz 100" bench/compare-redis.sh
 # Extra directives for Relog only: RELOG_EXTRA="--engine-thread dedicated" bench/compare-redis.sh
 # Relog JVM options: RELOG_JAVA_OPTS (passed through to bin/relog-server).
 set -euo pipefail
