@@ -27,6 +27,7 @@ import io.relog.frontend.persistence.LogWriter;
 import io.relog.log.CommandLog;
 import io.relog.log.LogOptions;
 import io.relog.log.ReplicationHistory;
+import io.relog.snapshot.SnapshotCommands;
 import io.relog.frontend.config.RelogVersion;
 import io.relog.frontend.config.ServerConfig;
 import io.relog.frontend.resp.RequestDecoder;
@@ -87,6 +88,7 @@ public final class RelogServer implements AutoCloseable {
             this.engine = new Engine(config.databases(), Clock.SYSTEM, writer);
             ServerCommands.applyToEngine(engine, config);
             EngineCommands.registerAll(engine.commands());
+            SnapshotCommands.registerAll(engine.commands());
             this.history = openHistory(logDir, commandLog);
             this.snapshotScheduler = new SnapshotScheduler(engine, commandLog, snapshotFiles, () -> history, writer,
                     System.currentTimeMillis() / 1000);

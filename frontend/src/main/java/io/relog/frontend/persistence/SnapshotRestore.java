@@ -73,7 +73,8 @@ public final class SnapshotRestore {
 
     private static RdbLoad load(Path path, ServerConfig config, Engine engine) throws IOException {
         long start = System.nanoTime();
-        RdbLoad load = RdbReader.read(path, RdbReader.Options.defaults(engine.databases()));
+        RdbLoad load = RdbReader.read(path, new RdbReader.Options(engine.databases(),
+                io.relog.snapshot.rdb.EncodingLimits.of(engine), engine.lruClock()));
         for (String w : load.warnings()) {
             log.warn("{}: {}", path.getFileName(), w);
         }

@@ -28,7 +28,7 @@ public final class RdbValues {
     }
 
     /** Whether {@code type} is a value type byte (as opposed to an opcode) this reader knows. */
-    static boolean isValueType(int type) {
+    public static boolean isValueType(int type) {
         return type >= Rdb.TYPE_STRING && type <= Rdb.TYPE_STREAM_LISTPACKS_3 && type != 8;
     }
 
