@@ -117,6 +117,21 @@ final class ServerCommands {
             r.ok();
             return;
         }
+        if (Args.is(a[1], "reload") && a.length == 2) {
+            // As Redis: save a snapshot, empty the data set, load the snapshot back.
+            try {
+                if (state.snapshots.inProgress()) {
+                    r.error("ERR Background save already in progress");
+                    return;
+                }
+                new PersistenceCommands(state).saveNow();
+                io.relog.frontend.persistence.SnapshotRestore.reload(e, state.snapshots.lastSnapshotPath());
+                r.ok();
+            } catch (java.io.IOException ex) {
+                r.error("ERR Error trying to load the RDB dump: " + ex.getMessage());
+            }
+            return;
+        }
         r.error("ERR unknown subcommand or wrong number of arguments for '"
                 + new String(a[1], java.nio.charset.StandardCharsets.UTF_8) + "'. Try DEBUG HELP.");
     }

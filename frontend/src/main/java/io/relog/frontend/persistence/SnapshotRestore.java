@@ -71,6 +71,21 @@ public final class SnapshotRestore {
         return new Restored(null, commandLog.startOffset(), 0, false);
     }
 
+    /**
+     * Replaces the engine's data set with the snapshot at {@code path} (DEBUG RELOAD, which saves
+     * it first, so the content is the same). Engine thread.
+     */
+    public static void reload(Engine engine, Path path) throws IOException {
+        RdbLoad load = RdbReader.read(path, new RdbReader.Options(engine.databases(),
+                io.relog.snapshot.rdb.EncodingLimits.of(engine), engine.lruClock()));
+        for (int db = 0; db < engine.databases(); db++) {
+            engine.db(db).clear();
+            if (db < load.databases().length && load.databases()[db] != null) {
+                engine.db(db).swapWith(load.databases()[db]);
+            }
+        }
+    }
+
     private static RdbLoad load(Path path, ServerConfig config, Engine engine) throws IOException {
         long start = System.nanoTime();
         RdbLoad load = RdbReader.read(path, new RdbReader.Options(engine.databases(),

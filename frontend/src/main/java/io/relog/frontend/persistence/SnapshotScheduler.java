@@ -39,6 +39,9 @@ public final class SnapshotScheduler {
     private record Outcome(long offset, long bytes, IOException failure) {
     }
 
+    /** Path of the last snapshot written by the snapshot thread (read after its outcome is handed over). */
+    private volatile java.nio.file.Path lastWritten;
+
     private final Engine engine;
     private final CommandLog commandLog;
     private final SnapshotFiles files;
@@ -68,6 +71,7 @@ public final class SnapshotScheduler {
     private long saves;
     private long lastOffset = -1;
     private long lastBytes;
+    private java.nio.file.Path lastPath;
     private final List<Runnable> afterNext = new ArrayList<>();
 
     public SnapshotScheduler(Engine engine, CommandLog commandLog, SnapshotFiles files,
@@ -154,6 +158,7 @@ public final class SnapshotScheduler {
         long start = System.currentTimeMillis();
         try {
             SnapshotFiles.Snapshot s = write(frozen, offset, streamDb, start);
+            lastPath = s.path();
             succeeded(offset, s.size(), dirty, start);
         } catch (IOException e) {
             failed(e, start);
@@ -210,6 +215,7 @@ public final class SnapshotScheduler {
             try {
                 SnapshotFiles.Snapshot s = write(frozen, offset, streamDb, start);
                 o = new Outcome(offset, s.size(), null);
+                lastWritten = s.path();
             } catch (IOException | RuntimeException e) {
                 o = new Outcome(offset, 0, e instanceof IOException io ? io : new IOException(e.toString(), e));
             }
@@ -237,6 +243,7 @@ public final class SnapshotScheduler {
     private void finished(Outcome o, long dirty, long start) {
         inProgress = false;
         if (o.failure() == null) {
+            lastPath = lastWritten;
             succeeded(o.offset(), o.bytes(), dirty, start);
             log.info("Background saving terminated with success");
         } else {
@@ -331,6 +338,11 @@ public final class SnapshotScheduler {
     /** Offset of the newest snapshot, or -1. */
     public long lastOffset() {
         return lastOffset;
+    }
+
+    /** The newest snapshot this server wrote, or {@code null}. */
+    public java.nio.file.Path lastSnapshotPath() {
+        return lastPath;
     }
 
     public boolean hasSaveRules() {

@@ -142,4 +142,69 @@ class SnapshotRestoreIT {
             dir = original;
         }
     }
+
+    @Test
+    void debugReloadSavesAndLoadsTheDataSetBack() throws Exception {
+        try (RelogServer s = start("--enable-debug-command", "yes"); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            j.set("s", "v");
+            j.zadd("z", 2, "m");
+            j.select(2);
+            j.sadd("set", "a", "b");
+            j.select(0);
+            redis.clients.jedis.commands.ProtocolCommand debug = () -> "DEBUG".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(new String((byte[]) j.sendCommand(debug, "RELOAD"), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("OK");
+            assertThat(j.get("s")).isEqualTo("v");
+            assertThat(j.zscore("z", "m")).isEqualTo(2.0);
+            j.select(2);
+            assertThat(j.smembers("set")).containsExactlyInAnyOrder("a", "b");
+            assertThat(snapshots()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFailingSnapshotStopsWritesWhenSaveRulesAreSetAndRecovers() throws Exception {
+        try (RelogServer s = start("--save", "3600 1"); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            j.set("a", "1");
+            // A regular file where the snapshots directory must go makes every snapshot fail.
+            Files.writeString(dir.resolve("snapshots"), "in the way");
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            await().atMost(Duration.ofSeconds(10)).until(() -> info(j).get("rdb_last_bgsave_status").equals("err"));
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> j.set("b", "2")))
+                    .hasMessageStartingWith("MISCONF Relog is configured to save RDB snapshots");
+            assertThat(j.get("a")).isEqualTo("1"); // reads go on
+            assertThat(j.configSet("stop-writes-on-bgsave-error", "no")).isEqualTo("OK");
+            assertThat(j.set("b", "2")).isEqualTo("OK");
+            assertThat(j.configSet("stop-writes-on-bgsave-error", "yes")).isEqualTo("OK");
+            Files.delete(dir.resolve("snapshots"));
+            assertThat(j.bgsave()).isEqualTo("Background saving started");
+            await().atMost(Duration.ofSeconds(10)).until(() -> info(j).get("rdb_last_bgsave_status").equals("ok"));
+            assertThat(j.set("c", "3")).isEqualTo("OK");
+        }
+    }
+
+    @Test
+    void retentionTrimsOnlyWhatTheNewestSnapshotNoLongerNeeds() throws Exception {
+        try (RelogServer s = start("--log-segment-bytes", "4kb", "--log-retention-bytes", "0");
+                Jedis j = new Jedis("127.0.0.1", s.port())) {
+            for (int i = 0; i < 300; i++) {
+                j.set("k" + i, "value-" + i);
+            }
+            Thread.sleep(1500); // retention runs once a second: nothing may go without a snapshot
+            assertThat(info(j).get("log_start_offset")).isEqualTo("0");
+            assertThat(j.save()).isEqualTo("OK");
+            long snapshot = Long.parseLong(info(j).get("rdb_last_snapshot_offset"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Long.parseLong(info(j).get("log_start_offset")) > 0);
+            long start = Long.parseLong(info(j).get("log_start_offset"));
+            assertThat(start).isLessThanOrEqualTo(snapshot);
+            for (int i = 0; i < 10; i++) {
+                j.set("after" + i, "x");
+            }
+        }
+        try (RelogServer s = start(); Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertThat(j.dbSize()).isEqualTo(310);
+            assertThat(j.get("k0")).isEqualTo("value-0");
+            assertThat(j.get("after9")).isEqualTo("x");
+        }
+    }
 }
