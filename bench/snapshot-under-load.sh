@@ -5,7 +5,8 @@
 #   bench/snapshot-under-load.sh [--gb 2] [--value-bytes 1024] [-c 50] [--only redis|relog] [--dir DIR]
 #
 # For each server in turn (redis-server first, then Relog; never both at once, so the machine
-# needs the memory of one), with --save "" --appendonly no:
+# needs the memory of one), with --save "" --appendonly no (and for Relog
+# --snapshot-log-growth-percent 0, else the fill's log growth starts snapshots of its own):
 #   1. fill ~GB of data: GB*2^30/value-bytes keys key:<12 digits> (16 bytes) with random values
 #      of value-bytes bytes (not compressible, so Redis' LZF gains nothing), streamed by a
 #      generator into redis-cli --pipe; the same seed gives both servers the same data;
@@ -252,12 +253,17 @@ for _ in range(10):
     base.append(memory())
     time.sleep(0.1)
 heap0 = int(info(s, "memory").get("used_memory", 0))
+while info(s, "persistence").get("rdb_bgsave_in_progress") == "1":
+    time.sleep(0.1)  # not ours: measure a snapshot from its start
 saves0 = int(info(s, "persistence").get("rdb_saves", -1))
 print("baseline_pss=%d" % max(b[0] for b in base))
 print("baseline_rss=%d" % max(b[1] for b in base))
 print("baseline_used_memory=%d" % heap0)
 t0 = time.time_ns()
-print("bgsave_reply=%s" % cmd(s, b"BGSAVE").replace(" ", "_"))
+reply = cmd(s, b"BGSAVE")
+print("bgsave_reply=%s" % reply.replace(" ", "_"))
+if reply.startswith("ERR"):
+    sys.exit("BGSAVE failed: " + reply)
 print("start_ns=%d" % t0)
 peak_pss = peak_rss = peak_dirty = peak_heap = children = samples = 0
 gc = None
@@ -343,7 +349,7 @@ run_server() {
     else
       starts=$((starts + 1))
       RELOG_JAVA_OPTS="$1 -Xlog:gc:file=$work/$kind-gc-$starts.log:utctime" "$here"/bin/relog-server --port "$port" \
-          --bind 127.0.0.1 --save '' --appendonly no --dir "$d" >> "$logf" 2>&1 &
+          --bind 127.0.0.1 --save '' --appendonly no --snapshot-log-growth-percent 0 --dir "$d" >> "$logf" 2>&1 &
     fi
     pid=$!; pids+=($pid)
   }
