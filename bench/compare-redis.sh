@@ -2,14 +2,29 @@
 # Side-by-side throughput and memory of Relog and Debian's redis-server, measured in one run.
 #
 #   bench/compare-redis.sh [-n requests] [-c clients] [-t tests] [-P "1 16"] [--rounds N] [--no-memory]
+#                          [--persistence none|always|everysec] [--dir DIR]
+#   bench/compare-redis.sh --durability-report [-n requests] [-c clients] [--rounds N] [--dir DIR]
 #
-# Starts redis-server and Relog with the same settings (no persistence, random ports, temp dirs),
-# runs redis-benchmark against each alternately (redis, relog, redis, relog, ...) for every test
-# after one discarded warm-up pass
+# Starts redis-server and Relog with the same settings (random ports, data directories under one
+# temp dir), runs redis-benchmark against each alternately (redis, relog, redis, relog, ...) for
+# every test after one discarded warm-up pass
 # and pipeline depth, and prints requests/s for both and the ratio Relog/Redis (median of rounds).
 # Then loads 1,000,000 keys (16-byte keys, 32-byte values) into fresh instances of both and
 # compares resident memory: Redis' used_memory_rss against Relog's process RSS.
-# Extra directives for both servers: COMPARE_EXTRA="--appendonly yes" bench/compare-redis.sh
+#
+# --persistence none (default): no persistence (--appendonly no). always / everysec: both servers
+#   run with --appendonly yes --appendfsync MODE (no RDB saves either way).
+# --durability-report: SET with -c clients (default 50) at -P 1 against five servers started
+#   together: redis-server and Relog with appendfsync always, both with everysec, and Relog
+#   without persistence; one warm-up pass each, then --rounds rounds running each server in turn;
+#   prints median requests/s and the ratios relog-always/redis-always (target >= 1.3),
+#   relog-always/relog-none (>= 0.9), relog-everysec/relog-none (>= 0.9) and
+#   relog-everysec/redis-everysec. Skips the memory part.
+# --dir DIR: parent of the temp dir holding the servers' data directories. Default: $TMPDIR or
+#   /tmp, or /var/tmp if that is a tmpfs (fsync costs nothing on a tmpfs, which would make
+#   durable writes look free). The file system used is printed.
+#
+# Extra directives for both servers: COMPARE_EXTRA="--hz 100" bench/compare-redis.sh
 # Extra directives for Relog only: RELOG_EXTRA="--engine-thread dedicated" bench/compare-redis.sh
 # Relog JVM options: RELOG_JAVA_OPTS (passed through to bin/relog-server).
 set -euo pipefail
@@ -20,6 +35,9 @@ tests="set,get,incr,mset,lpush,lpop,sadd,hset,zadd,zrangebyscore"
 pipelines="1 16"
 rounds=3
 memory=yes
+persistence=none
+report=no
+dir_parent=
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) requests=$2; shift 2 ;;
@@ -28,36 +46,76 @@ while [ $# -gt 0 ]; do
     -P) pipelines=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --no-memory) memory=no; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --persistence) persistence=$2; shift 2 ;;
+    --durability-report) report=yes; shift ;;
+    --dir) dir_parent=$2; shift 2 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+case "$persistence" in
+  none|always|everysec) ;;
+  *) echo "--persistence must be none, always or everysec, not $persistence" >&2; exit 2 ;;
+esac
 for tool in redis-server redis-benchmark redis-cli python3; do
   command -v $tool >/dev/null || { echo "needs $tool (apt-get install redis-server redis-tools python3)" >&2; exit 2; }
 done
 ls "$here"/frontend/target/relog-frontend-*.jar >/dev/null 2>&1 || (cd "$here" && mvn -q -DskipTests package)
 
-work=$(mktemp -d)
+# The data directories go on a disk: on a tmpfs fsync returns at once.
+fstype() { stat -f -c %T "$1"; }
+is_memory_fs() { case "$(fstype "$1")" in tmpfs|ramfs) return 0 ;; *) return 1 ;; esac; }
+if [ -n "$dir_parent" ]; then
+  mkdir -p "$dir_parent"
+  is_memory_fs "$dir_parent" && echo "WARNING: $dir_parent is a tmpfs: fsync is free there, durable numbers mean nothing" >&2
+else
+  dir_parent=${TMPDIR:-/tmp}
+  is_memory_fs "$dir_parent" && dir_parent=/var/tmp
+  is_memory_fs "$dir_parent" && { echo "both ${TMPDIR:-/tmp} and /var/tmp are tmpfs: name a directory on a disk with --dir" >&2; exit 2; }
+fi
+work=$(mktemp -d -p "$dir_parent" relog-compare.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+if command -v findmnt >/dev/null; then
+  echo "data directories in $work ($(findmnt -n -o SOURCE,FSTYPE -T "$work" | head -1 | tr -s ' '))"
+else
+  echo "data directories in $work ($(fstype "$work"))"
+fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_up() { for _ in $(seq 1 300); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server on $1 did not start" >&2; exit 1; }
 
-# start_redis NAME -> sets PORT_NAME and PID_NAME
+# start_server redis|relog NAME none|always|everysec -> sets port and pid (not in a subshell:
+# the server must stay a child of this script so that cleanup can stop it)
+start_server() {
+  local p=$(free_port) d="$work/$2" persist=(--appendonly no)
+  [ "$3" != none ] && persist=(--appendonly yes --appendfsync "$3")
+  mkdir -p "$d"
+  if [ "$1" = redis ]; then
+    redis-server --port "$p" --bind 127.0.0.1 --save '' "${persist[@]}" --dir "$d" \
+        --daemonize no --logfile "$work/$2.log" ${COMPARE_EXTRA:-} &
+  else
+    "$here"/bin/relog-server --port "$p" --bind 127.0.0.1 --save '' "${persist[@]}" --dir "$d" \
+        ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-} > "$work/$2.log" 2>&1 &
+  fi
+  pids+=($!); pid=$!; port=$p
+  wait_up "$p"
+  # A server that ignored the directives would make a durability comparison meaningless.
+  # (Not checked for none: COMPARE_EXTRA may turn persistence on by hand.)
+  local got
+  if [ "$3" != none ]; then
+    got=$(redis-cli -p "$p" config get appendonly | sed -n 2p)
+    [ "$got" = yes ] || { echo "$2: appendonly is '$got', expected 'yes'" >&2; exit 1; }
+    got=$(redis-cli -p "$p" config get appendfsync | sed -n 2p)
+    [ "$got" = "$3" ] || { echo "$2: appendfsync is '$got', expected '$3'" >&2; exit 1; }
+  fi
+}
+
+# start_pair NAME -> sets redis_port, relog_port, redis_pid, relog_pid
 start_pair() {
-  local rp lp
-  rp=$(free_port); lp=$(free_port)
-  mkdir -p "$work/redis-$1" "$work/relog-$1"
-  redis-server --port "$rp" --bind 127.0.0.1 --save '' --appendonly no --dir "$work/redis-$1" \
-      --daemonize no --logfile "$work/redis-$1.log" ${COMPARE_EXTRA:-} &
-  pids+=($!); redis_pid=$!
-  "$here"/bin/relog-server --port "$lp" --bind 127.0.0.1 --save '' --appendonly no --dir "$work/relog-$1" \
-      ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-} > "$work/relog-$1.log" 2>&1 &
-  pids+=($!); relog_pid=$!
-  redis_port=$rp; relog_port=$lp
-  wait_up "$rp"; wait_up "$lp"
+  start_server redis "redis-$1" "$persistence"; redis_port=$port; redis_pid=$pid
+  start_server relog "relog-$1" "$persistence"; relog_port=$port; relog_pid=$pid
 }
 
 rps() { # port test pipeline -> requests per second
@@ -68,6 +126,37 @@ rps() { # port test pipeline -> requests per second
     | awk -F'","' 'NR>1 {gsub(/"/,"",$2); print $2; exit}'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+ratio() { echo "$1 $2" | awk '{print ($2>0)?$1/$2:0}'; }
+
+if [ "$report" = yes ]; then
+  configs="redis-always relog-always redis-everysec relog-everysec relog-none"
+  declare -A port_of rounds_of med
+  for c in $configs; do start_server "${c%%-*}" "$c" "${c#*-}"; port_of[$c]=$port; done
+  for c in $configs; do rps "${port_of[$c]}" set 1 >/dev/null; done # warm-up, discarded
+  for _ in $(seq 1 "$rounds"); do
+    for c in $configs; do rounds_of[$c]+="$(rps "${port_of[$c]}" set 1) "; done
+  done
+  echo "durability: redis-server $(redis-server --version | awk '{print $3}') vs Relog; SET -P 1 clients=$clients requests=$requests rounds=$rounds ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-}"
+  printf '%-16s %12s   %s\n' server rps rounds
+  for c in $configs; do
+    med[$c]=$(printf '%s\n' ${rounds_of[$c]} | median)
+    printf '%-16s %12.0f   %s\n' "$c" "${med[$c]}" "${rounds_of[$c]}"
+  done
+  report_ratio() { # numerator denominator target(or -)
+    local r; r=$(ratio "${med[$1]}" "${med[$2]}")
+    if [ "$3" = - ]; then
+      printf '%-32s %6.2f\n' "$1 / $2" "$r"
+    else
+      printf '%-32s %6.2f   target >= %s: %s\n' "$1 / $2" "$r" "$3" \
+          "$(awk -v r="$r" -v t="$3" 'BEGIN {print (r >= t) ? "met" : "NOT met"}')"
+    fi
+  }
+  report_ratio relog-always redis-always 1.3
+  report_ratio relog-always relog-none 0.9
+  report_ratio relog-everysec relog-none 0.9
+  report_ratio relog-everysec redis-everysec -
+  exit 0
+fi
 
 start_pair throughput
 # Warm-up, discarded: the JVM compiles its hot paths during the first few hundred thousand
@@ -75,7 +164,7 @@ start_pair throughput
 for t in ${tests//,/ }; do
   for p in $pipelines; do rps "$redis_port" "$t" "$p" >/dev/null; rps "$relog_port" "$t" "$p" >/dev/null; done
 done
-echo "redis-server $(redis-server --version | awk '{print $3}') vs Relog; clients=$clients requests=$requests rounds=$rounds ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-}"
+echo "redis-server $(redis-server --version | awk '{print $3}') vs Relog; clients=$clients requests=$requests rounds=$rounds persistence=$persistence ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-}"
 printf '%-8s %3s %14s %14s %8s\n' test P redis_rps relog_rps ratio
 for t in ${tests//,/ }; do
   for p in $pipelines; do
@@ -85,7 +174,7 @@ for t in ${tests//,/ }; do
       l+=("$(rps "$relog_port" "$t" "$p")")
     done
     rm=$(printf '%s\n' "${r[@]}" | median); lm=$(printf '%s\n' "${l[@]}" | median)
-    printf '%-8s %3s %14.0f %14.0f %8.2f\n' "$t" "$p" "$rm" "$lm" "$(echo "$lm $rm" | awk '{print ($2>0)?$1/$2:0}')"
+    printf '%-8s %3s %14.0f %14.0f %8.2f\n' "$t" "$p" "$rm" "$lm" "$(ratio "$lm" "$rm")"
   done
 done
 kill "$redis_pid" "$relog_pid" 2>/dev/null || true

@@ -11,5 +11,6 @@ final class FrontendCommands {
     static void registerAll(CommandTable table, ServerState state) {
         SpecBuilder.registerAll(table, new ConnectionCommands(state).specs());
         SpecBuilder.registerAll(table, new ServerCommands(state).specs());
+        SpecBuilder.registerAll(table, new PersistenceCommands(state).specs());
     }
 }

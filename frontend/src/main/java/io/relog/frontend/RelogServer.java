@@ -20,10 +20,14 @@ import io.relog.engine.Clock;
 import io.relog.engine.Engine;
 import io.relog.engine.EngineCommands;
 import io.relog.frontend.persistence.LogReplay;
+import io.relog.frontend.persistence.SnapshotRestore;
+import io.relog.frontend.persistence.SnapshotScheduler;
+import io.relog.snapshot.SnapshotFiles;
 import io.relog.frontend.persistence.LogWriter;
 import io.relog.log.CommandLog;
 import io.relog.log.LogOptions;
 import io.relog.log.ReplicationHistory;
+import io.relog.snapshot.SnapshotCommands;
 import io.relog.frontend.config.RelogVersion;
 import io.relog.frontend.config.ServerConfig;
 import io.relog.frontend.resp.RequestDecoder;
@@ -54,6 +58,8 @@ public final class RelogServer implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private final LogWriter writer;
+    private final SnapshotFiles snapshotFiles;
+    private final SnapshotScheduler snapshotScheduler;
     private final ReplicationHistory history;
     /** Written to the log directory by a clean stop, removed at start: its absence means a crash. */
     static final String CLEAN_SHUTDOWN_MARKER = "clean-shutdown";
@@ -67,8 +73,13 @@ public final class RelogServer implements AutoCloseable {
         this.config = config;
         Files.createDirectories(config.dir());
         Path logDir = config.dir().resolve("log");
+        this.snapshotFiles = new SnapshotFiles(config.dir());
+        snapshotFiles.deleteTemporaryFiles();
+        List<SnapshotFiles.Snapshot> snapshots = snapshotFiles.list();
+        // A log that is gone entirely restarts where the newest snapshot ends.
         CommandLog commandLog = CommandLog.open(logDir,
-                new LogOptions(config.logSegmentBytes(), config.logSegmentMs(), config.logRecoveryTruncates()));
+                new LogOptions(config.logSegmentBytes(), config.logSegmentMs(), config.logRecoveryTruncates()),
+                snapshots.isEmpty() ? 0 : snapshots.get(snapshots.size() - 1).offset());
         try {
             for (String w : commandLog.recovery().warnings()) {
                 log.warn(w);
@@ -77,8 +88,20 @@ public final class RelogServer implements AutoCloseable {
             this.engine = new Engine(config.databases(), Clock.SYSTEM, writer);
             ServerCommands.applyToEngine(engine, config);
             EngineCommands.registerAll(engine.commands());
-            LogReplay.replay(commandLog, engine, writer);
+            SnapshotCommands.registerAll(engine.commands());
             this.history = openHistory(logDir, commandLog);
+            this.snapshotScheduler = new SnapshotScheduler(engine, commandLog, snapshotFiles, () -> history, writer,
+                    System.currentTimeMillis() / 1000);
+            SnapshotRestore.Restored restored = SnapshotRestore.restore(config, engine, commandLog, snapshots);
+            LogReplay.replay(commandLog, engine, writer, restored.replayFrom(), restored.streamDb());
+            if (restored.snapshot() != null) {
+                snapshotScheduler.restoredFrom(restored.snapshot().offset(), restored.snapshot().size(),
+                        java.nio.file.Files.getLastModifiedTime(restored.snapshot().path()).toMillis() / 1000);
+            }
+            if (restored.fromRedisDump()) {
+                // The data came from dump.rdb, not from the log: a snapshot makes it part of this data dir.
+                snapshotScheduler.saveNow();
+            }
         } catch (Exception | Error e) {
             commandLog.close();
             throw e;
@@ -139,6 +162,7 @@ public final class RelogServer implements AutoCloseable {
         };
         state.writer = writer;
         state.history = history;
+        state.snapshots = snapshotScheduler;
         FrontendCommands.registerAll(engine.commands(), state);
         loop.addIterationHook(writer::afterIteration);
         loop.setReplyGate(writer::holdRepliesUntil);
@@ -146,6 +170,10 @@ public final class RelogServer implements AutoCloseable {
         writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),
                 config.logRetentionBytes());
         writer.start(engine, loop::execute, loop::releaseDurable);
+        loop.addIterationHook(snapshotScheduler::afterIteration); // after the writer's: at a batch boundary
+        loop.addCronHook(snapshotScheduler::cron);
+        configureSnapshots(snapshotScheduler, config);
+        snapshotScheduler.start(loop::execute);
         loop.start();
         for (Channel ch : listeners) {
             ch.config().setAutoRead(true);
@@ -318,8 +346,24 @@ public final class RelogServer implements AutoCloseable {
         terminated.countDown();
     }
 
-    /** Closes the log (fsyncing it) and marks the stop as clean. */
+    /** Applies the snapshot directives (at start and after CONFIG SET). */
+    static void configureSnapshots(SnapshotScheduler s, ServerConfig config) {
+        s.configure(config.saveRules(), Long.parseLong(config.get("snapshot-log-growth-percent")),
+                Long.parseLong(config.get("snapshot-log-growth-min-size")),
+                config.get("stop-writes-on-bgsave-error").equals("yes"));
+    }
+
+    /** Closes the log (fsyncing it) and marks the stop as clean; first a snapshot if save rules ask for one. */
     private void closeLog() {
+        if (!state.shutdownSaved && snapshotScheduler.hasSaveRules()) {
+            try {
+                snapshotScheduler.saveNow(); // the engine has stopped: this thread may read it
+                log.info("DB saved on disk");
+            } catch (java.io.IOException e) {
+                log.warn("Error trying to save the DB: {}", e.getMessage());
+            }
+        }
+        snapshotScheduler.close();
         try {
             writer.close();
             Path marker = writer.commandLog().dir().resolve(CLEAN_SHUTDOWN_MARKER);

@@ -68,21 +68,11 @@ final class ServerCommands {
                         (e, s, a, r) -> r.error("ERR CONFIG REWRITE is not supported by Relog yet")),
                 command("config|help", 2, ls, "slow", "server", "5.0.0",
                         "Returns helpful text about the different subcommands.", this::configHelp))));
-        l.add(command("lastsave", 1, "loading stale fast", "admin fast dangerous", "server", "1.0.0",
-                "Returns the Unix time of the last successful save.", this::lastsave));
         l.add(command("debug", -2, "admin noscript loading stale", "admin slow dangerous", "server", "1.0.0",
                 "A container for debugging commands (SLEEP).", this::debug));
         l.add(command("shutdown", -1, "admin noscript loading stale no_multi allow_busy", "admin slow dangerous",
                 "server", "1.0.0", "Stops the server.", this::shutdown));
         return l;
-    }
-
-    /**
-     * The time of the last successful snapshot. No snapshot exists before the snapshot subsystem
-     * lands, so this is the time the server started, which is what Redis reports before its first save.
-     */
-    private void lastsave(Engine e, Session s, byte[][] a, Reply r) {
-        r.integer(state.startTimeMs / 1000);
     }
 
     /** Whether {@code enable-debug-command} lets this connection run DEBUG ("local": loopback only). */
@@ -127,6 +117,21 @@ final class ServerCommands {
             r.ok();
             return;
         }
+        if (Args.is(a[1], "reload") && a.length == 2) {
+            // As Redis: save a snapshot, empty the data set, load the snapshot back.
+            try {
+                if (state.snapshots.inProgress()) {
+                    r.error("ERR Background save already in progress");
+                    return;
+                }
+                new PersistenceCommands(state).saveNow();
+                io.relog.frontend.persistence.SnapshotRestore.reload(e, state.snapshots.lastSnapshotPath());
+                r.ok();
+            } catch (java.io.IOException ex) {
+                r.error("ERR Error trying to load the RDB dump: " + ex.getMessage());
+            }
+            return;
+        }
         r.error("ERR unknown subcommand or wrong number of arguments for '"
                 + new String(a[1], java.nio.charset.StandardCharsets.UTF_8) + "'. Try DEBUG HELP.");
     }
@@ -159,7 +164,23 @@ final class ServerCommands {
             }
             return;
         }
-        // Nothing to save yet (snapshots are a later subsystem): NOSAVE and SAVE behave alike.
+        if (!nosave && (save || state.snapshots.hasSaveRules())) {
+            try {
+                new PersistenceCommands(state).saveNow();
+            } catch (java.io.IOException ex) {
+                org.slf4j.LoggerFactory.getLogger(ServerCommands.class).warn("Error trying to save the DB, can't exit: {}",
+                        ex.getMessage());
+                boolean force = false;
+                for (int i = 1; i < a.length; i++) {
+                    force |= Args.is(a[i], "force");
+                }
+                if (!force) {
+                    r.error("ERR Errors trying to SHUTDOWN. Check logs.");
+                    return;
+                }
+            }
+        }
+        state.shutdownSaved = true; // saved above if wanted; the close must not save again
         state.loop.requestStop();
         state.shutdownAction.run();
     }
@@ -497,6 +518,7 @@ final class ServerCommands {
         applyToEngine(e, config);
         state.writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),
                 config.logRetentionBytes());
+        RelogServer.configureSnapshots(state.snapshots, config);
         if (changes.containsKey("loglevel")) {
             LogSetup.applyLevel(config.loglevel());
         }
@@ -676,13 +698,16 @@ final class ServerCommands {
                 field(sb, "current_fork_perc", "0.00");
                 field(sb, "current_save_keys_processed", 0);
                 field(sb, "current_save_keys_total", 0);
+                var snap = state.snapshots;
                 field(sb, "rdb_changes_since_last_save", e.dirty());
-                field(sb, "rdb_saves", 0); // no snapshots until the snapshot issue lands
-                field(sb, "rdb_bgsave_in_progress", 0);
-                field(sb, "rdb_last_save_time", state.startTimeMs / 1000);
-                field(sb, "rdb_last_bgsave_status", "ok");
-                field(sb, "rdb_last_bgsave_time_sec", -1);
-                field(sb, "rdb_current_bgsave_time_sec", -1);
+                field(sb, "rdb_bgsave_in_progress", snap.inProgress() ? 1 : 0);
+                field(sb, "rdb_last_save_time", snap.lastSaveSec());
+                field(sb, "rdb_last_bgsave_status", snap.lastOk() ? "ok" : "err");
+                field(sb, "rdb_last_bgsave_time_sec", snap.lastDurationSec());
+                field(sb, "rdb_current_bgsave_time_sec", snap.currentDurationSec());
+                field(sb, "rdb_saves", snap.saves());
+                field(sb, "rdb_last_cow_size", 0);
+                field(sb, "rdb_last_snapshot_offset", snap.lastOffset());
                 field(sb, "aof_enabled", c.appendonly() ? 1 : 0);
                 field(sb, "aof_rewrite_in_progress", 0);
                 field(sb, "aof_rewrite_scheduled", 0);

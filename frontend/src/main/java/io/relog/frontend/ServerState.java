@@ -23,6 +23,10 @@ final class ServerState {
     final String runId = randomHex(20);
     /** The command log's writer (INFO persistence, CONFIG SET appendfsync). */
     io.relog.frontend.persistence.LogWriter writer;
+    /** Snapshot schedule and state. Engine thread. */
+    io.relog.frontend.persistence.SnapshotScheduler snapshots;
+    /** SHUTDOWN has saved (or was told not to): closing must not take another snapshot. */
+    volatile boolean shutdownSaved;
     /** The replication IDs the log has lived under. Engine thread. */
     io.relog.log.ReplicationHistory history;
     EngineLoop loop;

@@ -76,8 +76,16 @@ public final class CommandLog implements AutoCloseable {
         this.startOffset = segments.firstKey();
         this.endOffset = active.endOffset();
         this.writtenOffset = endOffset;
-        BatchEntry last = active.lastEntry();
-        this.lastTimestamp = last == null ? 0 : last.timestampMs();
+        // The newest entry may be in an earlier segment (the active one is empty right after a roll).
+        long lastTs = 0;
+        for (LogSegment s : segments.descendingMap().values()) {
+            BatchEntry last = s.lastEntry();
+            if (last != null) {
+                lastTs = last.timestampMs();
+                break;
+            }
+        }
+        this.lastTimestamp = lastTs;
         active.force(); // what recovery kept is on disk from here on
         this.syncedOffset = endOffset;
     }

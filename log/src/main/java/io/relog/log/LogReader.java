@@ -62,7 +62,15 @@ public final class LogReader implements AutoCloseable {
     public int read(ByteBuffer dst) throws IOException {
         int total = 0;
         while (dst.hasRemaining()) {
-            LogRegion r = nextRegion(dst.remaining());
+            LogRegion r;
+            try {
+                r = nextRegion(dst.remaining());
+            } catch (OffsetOutOfRangeException e) {
+                if (total > 0) {
+                    return total; // report what was copied; the next call throws
+                }
+                throw e;
+            }
             if (r == null) {
                 break;
             }

@@ -179,10 +179,12 @@ final class LogRecovery {
             return false;
         }
         long tailStart = valid.isEmpty() ? 0 : valid.get(valid.size() - 1).endOffset() - base;
-        if (tailStart < fileSize || valid.size() != indexed.size()) {
-            return rebuildTail(s, valid, tailStart, fileSize, last, indexed.size());
+        // Bytes in the .idx past the entries read: a torn or corrupt entry, not just an index behind.
+        boolean damagedIndex = Files.size(s.idxPath()) > (long) indexed.size() * LogSegment.ENTRY_BYTES;
+        if (tailStart < fileSize || damagedIndex) {
+            return rebuildTail(s, valid, tailStart, fileSize, last, damagedIndex);
         }
-        s.adoptIndex(valid);
+        s.useIndex(valid); // nothing to repair: the segment still has to know its entries
         return false;
     }
 
@@ -259,7 +261,7 @@ final class LogRecovery {
      * command) with a warning; in a segment other than the last that is corruption.
      */
     private boolean rebuildTail(LogSegment s, List<BatchEntry> valid, long tailStart, long fileSize, boolean last,
-            int indexedBefore) throws IOException {
+            boolean damagedIndex) throws IOException {
         long base = s.baseOffset();
         long timestamp = Math.max(valid.isEmpty() ? 0 : valid.get(valid.size() - 1).timestampMs(),
                 Files.getLastModifiedTime(s.logPath()).toMillis());
@@ -318,9 +320,9 @@ final class LogRecovery {
         List<BatchEntry> all = new ArrayList<>(valid);
         all.addAll(rebuilt);
         entriesRebuilt += rebuilt.size();
-        if (!rebuilt.isEmpty() || valid.size() != indexedBefore) {
+        if (!rebuilt.isEmpty() || damagedIndex) {
             warnings.add("Rebuilt " + rebuilt.size() + " index entries of " + s.idxPath() + " from the segment ("
-                    + (valid.size() == indexedBefore ? "index was behind" : "index had a damaged tail") + ")");
+                    + (damagedIndex ? "index had a damaged tail" : "index was behind") + ")");
         }
         if (kept < fileSize) {
             if (!last) {

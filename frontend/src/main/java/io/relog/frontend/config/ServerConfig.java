@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Some directives are accepted, validated and reported but have no effect yet because the
  * subsystem that reads them has not been built: {@code appendfilename} and {@code appenddirname}
- * (the command log replaces Redis' AOF files), {@code save}, {@code dbfilename},
+ * (the command log replaces Redis' AOF files), {@code dbfilename} (snapshots live under
+ * {@code snapshots/}), {@code rdbcompression}, {@code rdbchecksum},
  * {@code maxmemory}, {@code maxmemory-policy}, {@code maxmemory-samples},
  * {@code maxmemory-eviction-tenacity}, {@code maxmemory-clients}, {@code io-threads-do-reads},
  * {@code protected-mode}, {@code pidfile}, {@code enable-protected-configs},
@@ -126,6 +127,11 @@ public final class ServerConfig {
         add(Directive.string("appenddirname", "appendonlydir", false));
         add(Directive.custom("save", "3600 1 300 100 60 10000", true, true, ServerConfig::checkSave));
         add(Directive.string("dbfilename", "dump.rdb", true));
+        add(Directive.bool("stop-writes-on-bgsave-error", "yes", true));
+        add(Directive.bool("rdbcompression", "yes", true));
+        add(Directive.bool("rdbchecksum", "yes", true));
+        add(Directive.integer("snapshot-log-growth-percent", 100, 0, Integer.MAX_VALUE, true));
+        add(Directive.memory("snapshot-log-growth-min-size", "64mb", 0, Long.MAX_VALUE, true));
         add(Directive.memory("maxmemory", "0", 0, Long.MAX_VALUE, true));
         add(Directive.oneOf("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu",
                 "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
@@ -524,6 +530,20 @@ public final class ServerConfig {
     /** Whether corruption in the middle of the log truncates it there instead of stopping the start. */
     public boolean logRecoveryTruncates() {
         return get("log-recovery-policy").equals("truncate");
+    }
+
+    /** The {@code save} rules as (seconds, changes) pairs; empty when automatic snapshots are off. */
+    public java.util.List<long[]> saveRules() {
+        String v = get("save").trim();
+        java.util.List<long[]> rules = new java.util.ArrayList<>();
+        if (v.isEmpty()) {
+            return rules;
+        }
+        String[] f = v.split("\\s+");
+        for (int i = 0; i + 1 < f.length; i += 2) {
+            rules.add(new long[] {Long.parseLong(f[i]), Long.parseLong(f[i + 1])});
+        }
+        return rules;
     }
 
     public long maxmemory() {

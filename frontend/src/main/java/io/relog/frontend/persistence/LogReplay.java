@@ -25,15 +25,20 @@ public final class LogReplay {
     private LogReplay() {
     }
 
-    /** Replays everything from the log's start; returns the number of commands executed. */
-    public static long replay(CommandLog commandLog, Engine engine, LogWriter writer) throws IOException {
-        long from = commandLog.startOffset();
+    /**
+     * Replays the log from {@code from} (the restored snapshot's offset, or the log start), where
+     * the stream has database {@code streamDb} selected, to its end; returns the number of
+     * commands executed.
+     */
+    public static long replay(CommandLog commandLog, Engine engine, LogWriter writer, long from, int streamDb)
+            throws IOException {
         long end = commandLog.writtenOffset();
         if (end == from) {
             return 0;
         }
         long startNanos = System.nanoTime();
         Session session = new Session(-1);
+        session.select(streamDb); // the stream's database at the starting offset
         ErrorCountingReply reply = new ErrorCountingReply();
         long[] counts = new long[2]; // commands, errors
         long[] nextProgress = {startNanos + PROGRESS_EVERY_NANOS};

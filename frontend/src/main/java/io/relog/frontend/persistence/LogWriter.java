@@ -47,6 +47,10 @@ public final class LogWriter implements Propagation {
 
     // Retention (engine thread, from the cron).
     private long lastRetentionMs;
+    /** Restore needs the log from here on (the newest snapshot's offset, else the log start). */
+    private long restoreFloor = -1;
+    /** Writes refused because snapshots fail (stop-writes-on-bgsave-error), or null. */
+    private String snapshotDenial;
     private long retentionHours;
     private long retentionBytes;
 
@@ -188,10 +192,24 @@ public final class LogWriter implements Propagation {
     private void updateDenial() {
         IOException e = writeFailure != null ? writeFailure : syncFailure;
         String before = engine.writeDenial();
-        engine.setWriteDenial(e == null ? null : MISCONF + reason(e));
-        if (before != null && e == null) {
+        String now = e != null ? MISCONF + reason(e) : snapshotDenial;
+        engine.setWriteDenial(now);
+        if (before != null && before.startsWith(MISCONF) && e == null) {
             log.warn("AOF write error looks solved, Relog can write again.");
         }
+    }
+
+    /** Refuses writes with {@code denial} because snapshots fail, or stops doing so ({@code null}). Engine thread. */
+    public void snapshotDenial(String denial) {
+        this.snapshotDenial = denial;
+        if (engine != null) {
+            updateDenial();
+        }
+    }
+
+    /** Restore needs the log from {@code offset} on (the newest snapshot): retention may delete below it. */
+    public void restoreFloor(long offset) {
+        this.restoreFloor = offset;
     }
 
     private static String reason(IOException e) {
@@ -235,8 +253,8 @@ public final class LogWriter implements Propagation {
         if (retentionMs < 0 && retentionBytes < 0) {
             return;
         }
-        // Until snapshots exist, restore needs the whole log: nothing below its start may go.
-        long keepFrom = commandLog.startOffset();
+        // Restore starts from the newest snapshot: nothing at or above its offset may go; without one, nothing.
+        long keepFrom = restoreFloor < 0 ? commandLog.startOffset() : restoreFloor;
         try {
             List<Path> deleted = commandLog.deleteSegments(now, retentionMs, retentionBytes, keepFrom);
             for (Path p : deleted) {

@@ -134,8 +134,12 @@ public final class RespCommands {
             throw new MalformedCommandException(p + 1 - pos, "expected LF");
         }
         p += 2;
-        byte[][] argv = new byte[(int) count][];
+        // Grown as arguments arrive: a corrupt count must not allocate before the bytes exist.
+        byte[][] argv = new byte[(int) Math.min(count, 16)][];
         for (int i = 0; i < count; i++) {
+            if (i == argv.length) {
+                argv = java.util.Arrays.copyOf(argv, (int) Math.min(count, 2L * argv.length));
+            }
             if (p >= limit) {
                 return null;
             }

@@ -206,6 +206,9 @@ public final class LogSegment {
     public BatchEntry entry(int i) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(ENTRY_BYTES);
         synchronized (this) {
+            if (i < 0 || i >= entryCount()) {
+                throw new IndexOutOfBoundsException("entry " + i + " of " + entryCount() + " in " + idxPath);
+            }
             if (i >= flushedEntries) {
                 int at = (i - flushedEntries) * ENTRY_BYTES;
                 b.put(0, pendingEntries, at, ENTRY_BYTES);
@@ -293,23 +296,24 @@ public final class LogSegment {
         while (out.hasRemaining()) {
             pos += idx.write(out, pos);
         }
-        synchronized (this) {
-            flushedEntries = entries.size();
-            pendingEntries.clear();
-            firstTimestamp = entries.isEmpty() ? -1 : entries.get(0).timestampMs();
-            lastTimestamp = entries.isEmpty() ? -1 : entries.get(entries.size() - 1).timestampMs();
-            lastEntry = entries.isEmpty() ? null : entries.get(entries.size() - 1);
-        }
+        adopt(entries);
     }
 
     /**
-     * Takes {@code entries} (the whole, verified content of the {@code .idx} file) as this
-     * segment's index, so later entries are written after them. Recovery, before appends.
+     * Takes {@code entries} — the first entries of the {@code .idx} file, checked by recovery and
+     * covering the whole {@code .log} — as this segment's index, without rewriting them; index
+     * bytes past them (a torn entry) are cut so the next entries are written right after them.
+     * Appending thread, before appends.
      */
-    public synchronized void adoptIndex(List<BatchEntry> entries) throws IOException {
-        if (idx.size() > (long) entries.size() * ENTRY_BYTES) {
-            idx.truncate((long) entries.size() * ENTRY_BYTES); // a torn last entry
+    public void useIndex(List<BatchEntry> entries) throws IOException {
+        long bytes = (long) entries.size() * ENTRY_BYTES;
+        if (idx.size() > bytes) {
+            idx.truncate(bytes);
         }
+        adopt(entries);
+    }
+
+    private synchronized void adopt(List<BatchEntry> entries) {
         flushedEntries = entries.size();
         pendingEntries.clear();
         firstTimestamp = entries.isEmpty() ? -1 : entries.get(0).timestampMs();

@@ -1,0 +1,147 @@
+package io.relog.snapshot;
+
+import io.relog.engine.keyspace.Database;
+import io.relog.snapshot.rdb.RdbAux;
+import io.relog.snapshot.rdb.RdbWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The snapshot files of a data directory: {@code <dir>/snapshots/<20-digit offset>.rdb}, the
+ * offset being the log offset of the freeze (the snapshot holds every write below it).
+ *
+ * <p>A snapshot appears under its final name only once complete and durable: it is written to a
+ * temporary file in the same directory, fsynced, renamed atomically, and the directory is fsynced
+ * so the rename survives a power loss. A crash at any point leaves either the previous set of
+ * snapshots or the new one, plus at worst a {@code .tmp} file that {@link #deleteTemporaryFiles}
+ * removes. Any thread; concurrent writers must use distinct offsets.
+ */
+public final class SnapshotFiles {
+
+    /** A complete snapshot: its freeze offset, path and size in bytes. */
+    public record Snapshot(long offset, Path path, long size) {
+    }
+
+    /** Writes a snapshot's bytes; the stream is closed by {@link SnapshotFiles}. */
+    @FunctionalInterface
+    public interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private static final Pattern NAME = Pattern.compile("(\\d{20})\\.rdb");
+    private static final String TMP_SUFFIX = ".tmp";
+
+    private final Path dir;
+
+    /** The snapshots of data directory {@code dataDir} (in its {@code snapshots} subdirectory). */
+    public SnapshotFiles(Path dataDir) {
+        this.dir = dataDir.resolve("snapshots");
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** {@code <20-digit offset>.rdb}. */
+    public static String fileName(long offset) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset " + offset);
+        }
+        return String.format("%020d.rdb", offset);
+    }
+
+    /** Writes the frozen {@code views} as the snapshot at log offset {@code offset}. */
+    public Snapshot write(long offset, Database[] views, RdbAux aux) throws IOException {
+        return write(offset, out -> RdbWriter.write(views, aux, out));
+    }
+
+    /**
+     * Writes {@code body} as the snapshot at {@code offset}: temp file, fsync, atomic rename
+     * (replacing a snapshot of the same offset), directory fsync. On failure the temp file is
+     * removed and no snapshot changes.
+     */
+    public Snapshot write(long offset, Body body) throws IOException {
+        boolean created = !Files.isDirectory(dir);
+        Files.createDirectories(dir);
+        if (created) {
+            syncDirectory(dir.getParent());
+        }
+        Path target = dir.resolve(fileName(offset));
+        Path tmp = dir.resolve(fileName(offset) + TMP_SUFFIX);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = Channels.newOutputStream(ch);
+                body.writeTo(out);
+                out.flush();
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cannot rename " + tmp + " atomically", e);
+            }
+            syncDirectory(dir);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return new Snapshot(offset, target, Files.size(target));
+    }
+
+    /** Every complete snapshot, oldest (lowest offset) first; none if the directory does not exist. */
+    public List<Snapshot> list() throws IOException {
+        List<Snapshot> out = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path p : files) {
+                Matcher m = NAME.matcher(p.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(p)) {
+                    out.add(new Snapshot(Long.parseLong(m.group(1)), p, Files.size(p)));
+                }
+            }
+        }
+        out.sort(Comparator.comparingLong(Snapshot::offset));
+        return out;
+    }
+
+    /** Removes the temp files of interrupted writes (call at start, before any write); returns how many. */
+    public int deleteTemporaryFiles() throws IOException {
+        int n = 0;
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + TMP_SUFFIX)) {
+            for (Path p : files) {
+                Files.deleteIfExists(p);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void syncDirectory(Path d) throws IOException {
+        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+}
