@@ -37,8 +37,12 @@ import redis.clients.jedis.resps.Tuple;
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AofCompatibilityIT {
 
-    /** No snapshots ({@code --save ""}): the restart rebuilds the data set from the log alone. */
-    static final String[] SERVER_ARGS = {"--appendonly", "yes", "--appendfsync", "always", "--save", ""};
+    /**
+     * No snapshots ({@code --save ""}): the restart rebuilds the data set from the log alone. Small
+     * segments, so the AOF is several segments put together (each starts with its own SELECT).
+     */
+    static final String[] SERVER_ARGS = {"--appendonly", "yes", "--appendfsync", "always", "--save", "",
+        "--log-segment-bytes", "8kb"};
     private static final int DATABASES = 16;
 
     @TempDir
@@ -65,6 +69,7 @@ class AofCompatibilityIT {
         assertThat(written.get(0)).as("db 0").hasSizeGreaterThan(20);
 
         List<Path> segments = LogDir.segments(relogDir);
+        assertThat(segments).as("segments of 8kb").hasSizeGreaterThan(2);
         Files.write(redisDir.resolve("appendonly.aof"), LogDir.concatenated(relogDir));
 
         Map<Integer, Map<String, KeyState>> loadedByRedis;

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Transaction;
@@ -69,13 +71,24 @@ class LogCorruptionIT {
         }
     }
 
-    @Test
-    void badBatchInTheMiddleStopsTheStartUnlessPolicyTruncates() throws Exception {
+    /**
+     * One segment (the default size) or several (4 KiB segments: the bad batch is then in a
+     * segment other than the last, and truncation must delete the later ones).
+     */
+    @ParameterizedTest(name = "log-segment-bytes {0}, bad batch holds key {1}")
+    @CsvSource({"128mb, 60", "4kb, 20"})
+    void badBatchInTheMiddleStopsTheStartUnlessPolicyTruncates(String segmentBytes, int victim) throws Exception {
         int keys = 200;
-        int victim = 60;
-        try (RelogProcess server = RelogProcess.start(dir, SERVER_ARGS)) {
+        String[] args = append(SERVER_ARGS, "--log-segment-bytes", segmentBytes);
+        try (RelogProcess server = RelogProcess.start(dir, args)) {
             writeKeys(server, 0, keys);
             assertThat(server.stop()).as("exit status after SHUTDOWN").isZero();
+        }
+        int segments = LogDir.segments(dir).size();
+        if (segmentBytes.equals("4kb")) {
+            assertThat(segments).as("segments of 4kb").isGreaterThan(2);
+        } else {
+            assertThat(segments).as("segments of %s", segmentBytes).isEqualTo(1);
         }
 
         Path segment = LogDir.first(dir);
@@ -86,14 +99,14 @@ class LogCorruptionIT {
         // "value-000060-..." becomes "value-000070-...": still well-formed RESP of the same length,
         // so only the batch's CRC can tell.
         int flipped = at + "value-0000".length();
-        assertThat((char) bytes[flipped]).isEqualTo('6');
+        assertThat((char) bytes[flipped]).isBetween('0', '8');
         try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
             f.seek(flipped);
-            f.write('7');
+            f.write(bytes[flipped] + 1);
         }
 
         String name = segment.getFileName().toString();
-        try (RelogProcess failing = RelogProcess.launch(dir, SERVER_ARGS)) {
+        try (RelogProcess failing = RelogProcess.launch(dir, args)) {
             int status = failing.awaitFailedStart(Duration.ofSeconds(60));
             String out = failing.output();
             assertThat(status).as("exit status of a start on a corrupt log; output:%n%s", out).isNotZero();
@@ -107,7 +120,7 @@ class LogCorruptionIT {
                     .anySatisfy(o -> assertThat(o).isBetween(base + flipped - 4096L, base + flipped + 1L));
         }
 
-        try (RelogProcess server = RelogProcess.start(dir, append(SERVER_ARGS, "--log-recovery-policy", "truncate"));
+        try (RelogProcess server = RelogProcess.start(dir, append(args, "--log-recovery-policy", "truncate"));
              Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
             for (int i = 0; i < victim; i++) {
                 assertThat(jedis.get(key(i))).as("%s, written before the bad batch", key(i)).isEqualTo(value(i));
@@ -121,8 +134,12 @@ class LogCorruptionIT {
             assertThat(server.stop()).isZero();
         }
 
+        long truncatedAt = LogDir.baseOffset(segment) + flipped;
+        assertThat(LogDir.segments(dir)).as("segments after truncating the first one (later ones deleted)")
+                .allSatisfy(s -> assertThat(LogDir.baseOffset(s)).isLessThanOrEqualTo(truncatedAt));
+
         // The truncation was done on disk: the default policy now finds a sound log.
-        try (RelogProcess server = RelogProcess.start(dir, SERVER_ARGS);
+        try (RelogProcess server = RelogProcess.start(dir, args);
              Jedis jedis = new Jedis("127.0.0.1", server.port(), 10_000)) {
             assertThat(jedis.get("after-truncate")).isEqualTo("yes");
             assertThat(jedis.get(key(victim - 1))).isEqualTo(value(victim - 1));
