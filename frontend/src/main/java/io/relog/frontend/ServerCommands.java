@@ -737,6 +737,7 @@ final class ServerCommands {
                 field(sb, "log_segments", cl.segmentCount());
                 field(sb, "log_bytes", cl.sizeInBytes());
                 field(sb, "log_fsyncs", w.fsyncs());
+                field(sb, "log_fsync_time_us", w.fsyncMicrosTotal());
                 field(sb, "log_last_fsync_ms", w.lastFsyncMs());
                 field(sb, "log_last_fsync_duration_us", w.lastFsyncMicros());
             }

@@ -309,6 +309,10 @@ public final class LogWriter implements Propagation {
         return syncer == null ? 0 : syncer.syncs();
     }
 
+    public long fsyncMicrosTotal() {
+        return syncer == null ? 0 : syncer.syncMicrosTotal();
+    }
+
     public boolean fsyncInProgress() {
         return syncer != null && syncer.inProgress();
     }
