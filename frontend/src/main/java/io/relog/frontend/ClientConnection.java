@@ -44,6 +44,13 @@ public final class ClientConnection extends Session {
     boolean closeAfterReply;
     boolean closed;
     boolean touched;
+    /** Set once this connection is a replica's link (after PSYNC/SYNC): its replies are suppressed. Engine thread. */
+    io.relog.replica.master.ReplicaLink replicaLink;
+    /** Starts the replica link once the replies written before PSYNC have been handed to the channel. Engine thread. */
+    Runnable afterReplies;
+    /** What the connection announced with REPLCONF before PSYNC. Engine thread. */
+    int replListeningPort;
+    final java.util.List<String> replCapa = new java.util.ArrayList<>();
     /** Replies of this client held until the log is durable past them (engine thread). */
     int heldReplies;
     /**

@@ -75,6 +75,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         updateAutoRead(conn);
+        io.relog.replica.master.ReplicaLink link = conn.replicaLink;
+        if (link != null && ctx.channel().isWritable()) {
+            link.writable();
+        }
         ctx.fireChannelWritabilityChanged();
     }
 

@@ -486,8 +486,8 @@ public final class EngineLoop implements Runnable {
         }
         // Every error reply counts, also inside EXEC's array and when CLIENT REPLY drops it, as in Redis.
         state.errorReplies += reply.errorReplies() - errorsBefore;
-        if (skip || (wasOff && c.replyOff)) {
-            reply.truncate(mark);
+        if (skip || (wasOff && c.replyOff) || c.replicaLink != null) {
+            reply.truncate(mark); // a replica's link carries only the stream
         }
     }
 
@@ -504,6 +504,7 @@ public final class EngineLoop implements Runnable {
                 continue;
             }
             if (out == null && !c.closeAfterReply) {
+                startLinkAfterReplies(c);
                 continue;
             }
             if (hold >= 0 || c.heldReplies > 0) {
@@ -528,6 +529,15 @@ public final class EngineLoop implements Runnable {
         touched.clear();
     }
 
+    /** A PSYNC's link starts once the replies before it are on their way (they stay in order). */
+    private static void startLinkAfterReplies(ClientConnection c) {
+        Runnable start = c.afterReplies;
+        if (start != null && c.heldReplies == 0) {
+            c.afterReplies = null;
+            start.run();
+        }
+    }
+
     private void send(ClientConnection c, ByteBuf out, boolean close) {
         if (c.closed) {
             if (out != null) {
@@ -535,6 +545,14 @@ public final class EngineLoop implements Runnable {
             }
             return;
         }
+        try {
+            sendNow(c, out, close);
+        } finally {
+            startLinkAfterReplies(c);
+        }
+    }
+
+    private void sendNow(ClientConnection c, ByteBuf out, boolean close) {
         if (out != null) {
             state.netOutputBytes += out.readableBytes();
             if (close) {

@@ -12,5 +12,6 @@ final class FrontendCommands {
         SpecBuilder.registerAll(table, new ConnectionCommands(state).specs());
         SpecBuilder.registerAll(table, new ServerCommands(state).specs());
         SpecBuilder.registerAll(table, new PersistenceCommands(state).specs());
+        SpecBuilder.registerAll(table, state.replication.specs());
     }
 }

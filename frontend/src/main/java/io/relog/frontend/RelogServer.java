@@ -163,6 +163,8 @@ public final class RelogServer implements AutoCloseable {
         state.writer = writer;
         state.history = history;
         state.snapshots = snapshotScheduler;
+        state.replication = new ReplicationMaster(state);
+        writer.setGrowthListener(state.replication::logGrew);
         FrontendCommands.registerAll(engine.commands(), state);
         loop.addIterationHook(writer::afterIteration);
         loop.setReplyGate(writer::holdRepliesUntil);
@@ -172,6 +174,7 @@ public final class RelogServer implements AutoCloseable {
         writer.start(engine, loop::execute, loop::releaseDurable);
         loop.addIterationHook(snapshotScheduler::afterIteration); // after the writer's: at a batch boundary
         loop.addCronHook(snapshotScheduler::cron);
+        loop.addCronHook(state.replication::cron);
         configureSnapshots(snapshotScheduler, config);
         snapshotScheduler.start(loop::execute);
         loop.start();

@@ -737,6 +737,7 @@ final class ServerCommands {
                 field(sb, "log_segments", cl.segmentCount());
                 field(sb, "log_bytes", cl.sizeInBytes());
                 field(sb, "log_fsyncs", w.fsyncs());
+                field(sb, "log_fsync_time_us", w.fsyncMicrosTotal());
                 field(sb, "log_last_fsync_ms", w.lastFsyncMs());
                 field(sb, "log_last_fsync_duration_us", w.lastFsyncMicros());
             }
@@ -754,9 +755,9 @@ final class ServerCommands {
                 field(sb, "rejected_connections", state.rejectedConnections.get());
                 field(sb, "expired_keys", e.expiredKeys());
                 field(sb, "evicted_keys", 0);
-                field(sb, "sync_full", 0); // no replicas until the replication issue lands
-                field(sb, "sync_partial_ok", 0);
-                field(sb, "sync_partial_err", 0);
+                field(sb, "sync_full", state.replication.syncFull);
+                field(sb, "sync_partial_ok", state.replication.syncPartialOk);
+                field(sb, "sync_partial_err", state.replication.syncPartialErr);
                 field(sb, "keyspace_hits", e.keyspaceHits());
                 field(sb, "keyspace_misses", e.keyspaceMisses());
                 field(sb, "pubsub_channels", e.pubsub().channels());
@@ -768,7 +769,14 @@ final class ServerCommands {
             case "replication" -> {
                 sb.append("# Replication\r\n");
                 field(sb, "role", "master");
-                field(sb, "connected_slaves", 0);
+                var links = state.replication.links().stream().filter(l -> !l.isClosed()).toList();
+                field(sb, "connected_slaves", links.size());
+                long nowMs = System.currentTimeMillis();
+                for (int i = 0; i < links.size(); i++) {
+                    var l = links.get(i);
+                    field(sb, "slave" + i, "ip=" + l.ip() + ",port=" + l.listeningPort() + ",state=" + l.state().info()
+                            + ",offset=" + l.ackOffset() + ",lag=" + (nowMs - l.ackTimeMs()) / 1000);
+                }
                 field(sb, "master_failover_state", "no-failover");
                 var cl = state.writer.commandLog();
                 var current = state.history.current();

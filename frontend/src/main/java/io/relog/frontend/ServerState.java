@@ -23,6 +23,8 @@ final class ServerState {
     final String runId = randomHex(20);
     /** The command log's writer (INFO persistence, CONFIG SET appendfsync). */
     io.relog.frontend.persistence.LogWriter writer;
+    /** The replicas connected to this server. */
+    ReplicationMaster replication;
     /** Snapshot schedule and state. Engine thread. */
     io.relog.frontend.persistence.SnapshotScheduler snapshots;
     /** SHUTDOWN has saved (or was told not to): closing must not take another snapshot. */
@@ -101,7 +103,7 @@ final class ServerState {
         long now = engine.clock().millis();
         for (ClientConnection c : clients.values()) {
             if (now - c.lastInteractionMs > timeout * 1000L && c.pendingCommands.get() == 0
-                    && !engine.blockedClients().isBlocked(c)) {
+                    && !engine.blockedClients().isBlocked(c) && c.replicaLink == null) {
                 c.channel().close();
             }
         }

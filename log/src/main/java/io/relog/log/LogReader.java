@@ -24,6 +24,7 @@ public final class LogReader implements AutoCloseable {
     private long segmentBase = -1;
     private long segmentEnd;
     private FileChannel channel;
+    private java.nio.file.Path segmentPath;
 
     LogReader(CommandLog log, long offset) {
         this.log = log;
@@ -50,7 +51,7 @@ public final class LogReader implements AutoCloseable {
         if (n <= 0) {
             return null;
         }
-        LogRegion r = new LogRegion(channel, position - segmentBase, n, position);
+        LogRegion r = new LogRegion(channel, position - segmentBase, n, position, segmentPath);
         position += n;
         return r;
     }
@@ -116,6 +117,7 @@ public final class LogReader implements AutoCloseable {
         }
         segmentBase = s.baseOffset();
         segmentEnd = s.endOffset();
+        segmentPath = s.logPath();
     }
 
     private void closeChannel() throws IOException {

@@ -11,8 +11,9 @@ import java.nio.channels.FileChannel;
  * @param position file position of the first byte
  * @param length   bytes in the range
  * @param offset   log offset of the first byte ({@code position + segment base})
+ * @param file     the segment file (to open it again, e.g. for a sendfile region of its own)
  */
-public record LogRegion(FileChannel channel, long position, long length, long offset) {
+public record LogRegion(FileChannel channel, long position, long length, long offset, java.nio.file.Path file) {
 
     /** Log offset just past the range. */
     public long endOffset() {

@@ -1,5 +1,21 @@
 /**
- * Replication (issue 6 builds it): the master side of Redis' PSYNC2 protocol serving the log as
- * the backlog, and the replica side that syncs from a master and appends its stream byte for byte.
+ * Replication: Redis' PSYNC2 protocol with the command log as the backlog.
+ *
+ * <h2>Why the log is the backlog</h2>
+ *
+ * <p>Redis keeps a replication backlog of a few megabytes in memory; a replica that was away
+ * longer than it takes to fill it must download the whole data set again. Relog's log already
+ * holds every byte of the replication stream, numbered by the same offsets Redis uses, for as long
+ * as retention keeps it, and {@code replication-history} remembers every replication ID with the
+ * offset where it began. So the master side ({@link io.relog.replica.master}) continues a replica
+ * from any retained offset of any ID it ever had ({@link io.relog.replica.master.PsyncDecision}),
+ * and serves the stream straight from the segment files with {@code sendfile}
+ * ({@link io.relog.replica.master.ReplicaLink}): no per-replica output buffer, no copy of the
+ * stream in memory, so a slow or far-behind replica costs disk reads, not server memory. A full
+ * sync sends a snapshot the log still continues — an existing one when there is one, so many
+ * replicas syncing at once cost one snapshot — followed by the log from the snapshot's offset.
+ *
+ * <p>The replica side (a Relog server replicating from a master, appending the received bytes to
+ * its own log byte for byte so its offsets equal the master's) is the next part of this module.
  */
 package io.relog.replica;

@@ -128,6 +128,11 @@ public final class ServerConfig {
         add(Directive.custom("save", "3600 1 300 100 60 10000", true, true, ServerConfig::checkSave));
         add(Directive.string("dbfilename", "dump.rdb", true));
         add(Directive.bool("stop-writes-on-bgsave-error", "yes", true));
+        add(Directive.integer("repl-ping-replica-period", 10, 1, Integer.MAX_VALUE, true));
+        alias("repl-ping-slave-period", "repl-ping-replica-period");
+        add(Directive.integer("repl-timeout", 60, 1, Integer.MAX_VALUE, true));
+        add(Directive.bool("repl-diskless-sync", "yes", true));
+        add(Directive.integer("repl-diskless-sync-delay", 5, 0, Integer.MAX_VALUE, true));
         add(Directive.bool("rdbcompression", "yes", true));
         add(Directive.bool("rdbchecksum", "yes", true));
         add(Directive.integer("snapshot-log-growth-percent", 100, 0, Integer.MAX_VALUE, true));

@@ -35,6 +35,7 @@ final class LogSyncer implements Runnable {
     private volatile long lastSyncMs;
     private volatile long lastSyncNanos;
     private volatile long syncs;
+    private volatile long syncNanosTotal;
     private volatile boolean inProgress;
 
     LogSyncer(CommandLog commandLog, Policy policy, LongConsumer onSynced,
@@ -82,6 +83,11 @@ final class LogSyncer implements Runnable {
         return syncs;
     }
 
+    /** Time spent in fsyncs that made progress, in microseconds. */
+    long syncMicrosTotal() {
+        return syncNanosTotal / 1000;
+    }
+
     boolean inProgress() {
         return inProgress;
     }
@@ -124,6 +130,7 @@ final class LogSyncer implements Runnable {
                 lastSyncNanos = System.nanoTime() - start;
                 lastSyncMs = System.currentTimeMillis();
                 syncs++;
+                syncNanosTotal += lastSyncNanos;
             }
             if (failing) {
                 failing = false;

@@ -112,7 +112,22 @@ public final class LogWriter implements Propagation {
         }
     }
 
+    private volatile Runnable growthListener = () -> { };
+
+    /** Told (on any thread) when the log grows or becomes durable further: replicas send the new bytes. */
+    public void setGrowthListener(Runnable listener) {
+        this.growthListener = listener;
+    }
+
     // ------------------------------------------------------------------ the engine's write stream
+
+    /**
+     * Appends replication plumbing to the stream as it is (a keep-alive {@code PING}, {@code
+     * REPLCONF GETACK}): no {@code SELECT} before it and no keyspace change. Engine thread.
+     */
+    public void appendPlumbing(byte[][] argv) {
+        batch.add(argv, engine.propagator().streamDb());
+    }
 
     @Override
     public void append(byte[][] argv) {
@@ -143,6 +158,8 @@ public final class LogWriter implements Propagation {
         }
         if (syncer.policy() == LogSyncer.Policy.ALWAYS) {
             syncer.request();
+        } else {
+            growthListener.run();
         }
     }
 
@@ -162,6 +179,9 @@ public final class LogWriter implements Propagation {
     /** Syncer thread: the log is durable up to {@code offset}; hands the release to the engine thread. */
     private void synced(long offset) {
         durableOffset = offset;
+        if (syncer.policy() == LogSyncer.Policy.ALWAYS) {
+            growthListener.run(); // readers see only durable bytes
+        }
         if (syncFailure != null) {
             syncFailure = null;
             engineThread.execute(this::updateDenial);
@@ -287,6 +307,10 @@ public final class LogWriter implements Propagation {
 
     public long fsyncs() {
         return syncer == null ? 0 : syncer.syncs();
+    }
+
+    public long fsyncMicrosTotal() {
+        return syncer == null ? 0 : syncer.syncMicrosTotal();
     }
 
     public boolean fsyncInProgress() {

@@ -1,0 +1,218 @@
+package io.relog.frontend;
+
+import static io.relog.frontend.SpecBuilder.command;
+
+import io.relog.engine.Engine;
+import io.relog.engine.Session;
+import io.relog.engine.command.Args;
+import io.relog.engine.command.CommandSpec;
+import io.relog.engine.command.Reply;
+import io.relog.log.CommandLog;
+import io.relog.log.ReplicationHistory;
+import io.relog.replica.master.PsyncDecision;
+import io.relog.replica.master.ReplicaLink;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The master side of replication in the server: the handshake commands ({@code REPLCONF},
+ * {@code PSYNC}, {@code SYNC}), the replicas' links, keep-alive {@code PING}s in the stream,
+ * {@code repl-timeout}, and what INFO reports about replicas. The links serve the log themselves
+ * (see {@link ReplicaLink}); this class decides how each sync starts. Engine thread, except
+ * {@link #logGrew}.
+ */
+final class ReplicationMaster {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplicationMaster.class);
+    private static final byte[][] PING = {"PING".getBytes(StandardCharsets.US_ASCII)};
+
+    private final ServerState state;
+    private final List<ReplicaLink> links = new CopyOnWriteArrayList<>();
+    long syncFull;
+    long syncPartialOk;
+    long syncPartialErr;
+    private long lastPingMs = System.currentTimeMillis();
+
+    ReplicationMaster(ServerState state) {
+        this.state = state;
+    }
+
+    List<CommandSpec> specs() {
+        List<CommandSpec> l = new ArrayList<>();
+        l.add(command("replconf", -1, "admin noscript loading stale allow_busy", "admin slow dangerous", "server",
+                "3.0.0", "An internal command for configuring the replication stream.", this::replconf));
+        l.add(command("psync", -3, "admin noscript no_async_loading no_multi", "admin slow dangerous", "server",
+                "2.8.0", "An internal command used in replication.", this::psync));
+        l.add(command("sync", 1, "admin noscript no_async_loading no_multi", "admin slow dangerous", "server",
+                "1.0.0", "An internal command used in replication.", this::sync));
+        return l;
+    }
+
+    /** The log grew or became durable further: every online link sends the new bytes. Any thread. */
+    void logGrew() {
+        for (ReplicaLink l : links) {
+            l.logGrew();
+        }
+    }
+
+    /** Links of connected replicas (INFO). */
+    List<ReplicaLink> links() {
+        return links;
+    }
+
+    // ----------------------------------------------------------------------------- handshake
+
+    private void replconf(Engine e, Session s, byte[][] a, Reply r) {
+        ClientConnection c = (ClientConnection) s;
+        if (a.length % 2 == 0) {
+            r.error("ERR syntax error");
+            return;
+        }
+        for (int i = 1; i < a.length; i += 2) {
+            String opt = new String(a[i], StandardCharsets.UTF_8);
+            String val = new String(a[i + 1], StandardCharsets.UTF_8);
+            switch (opt.toLowerCase(java.util.Locale.ROOT)) {
+                case "listening-port" -> {
+                    try {
+                        c.replListeningPort = Integer.parseInt(val);
+                    } catch (NumberFormatException ex) {
+                        r.error("ERR value is not an integer or out of range");
+                        return;
+                    }
+                }
+                case "ip-address", "rdb-only", "rdb-filter-only" -> {
+                    // accepted; Relog has no use for them
+                }
+                case "capa" -> c.replCapa.add(val);
+                case "ack" -> {
+                    // REPLCONF ACK <offset> [FACK <offset>]: no reply, as in Redis.
+                    if (c.replicaLink != null && Args.isLong(a[i + 1])) {
+                        c.replicaLink.ack(Args.parseLong(a[i + 1]), System.currentTimeMillis());
+                    }
+                    return;
+                }
+                case "getack" -> {
+                    // Only a master sends GETACK; a master receiving one has nothing to acknowledge.
+                    return;
+                }
+                default -> {
+                    r.error("ERR Unrecognized REPLCONF option: " + opt);
+                    return;
+                }
+            }
+        }
+        r.ok();
+    }
+
+    private void psync(Engine e, Session s, byte[][] a, Reply r) {
+        String replid = new String(a[1], StandardCharsets.UTF_8);
+        long offset = Args.isLong(a[2]) ? Args.parseLong(a[2]) : -1;
+        start((ClientConnection) s, replid, offset, true);
+    }
+
+    private void sync(Engine e, Session s, byte[][] a, Reply r) {
+        start((ClientConnection) s, "?", -1, false);
+    }
+
+    private void start(ClientConnection c, String replid, long psyncOffset, boolean psync) {
+        if (c.replicaLink != null) {
+            return; // already a replica: a second PSYNC on the link is ignored, as in Redis
+        }
+        CommandLog cl = state.writer.commandLog();
+        ReplicationHistory history = state.history;
+        String ip = c.addr().substring(0, c.addr().lastIndexOf(':'));
+        ReplicaLink link = new ReplicaLink(c.channel(), cl, c.id(), ip);
+        link.listeningPort(c.replListeningPort);
+        c.replCapa.forEach(link::capa);
+        c.replicaLink = link;
+        links.add(link);
+        String current = history.current().replid();
+        PsyncDecision d = psync ? PsyncDecision.decide(replid, psyncOffset, history, cl.startOffset(), cl.endOffset())
+                : new PsyncDecision(true, -1, "legacy SYNC");
+        if (!d.fullSync()) {
+            syncPartialOk++;
+            log.info("Partial resynchronization request from {}:{} accepted. Sending {} bytes of backlog starting "
+                    + "from offset {}.", ip, c.replListeningPort, cl.endOffset() - d.fromOffset(), d.fromOffset() + 1);
+            c.afterReplies = () -> link.startContinue(current, d.fromOffset());
+            return;
+        }
+        if (psync && !replid.equals("?")) {
+            syncPartialErr++;
+        }
+        syncFull++;
+        log.info("Replica {}:{} asks for synchronization; full resync: {}", ip, c.replListeningPort, d.reason());
+        c.afterReplies = () -> fullSync(link, psync);
+    }
+
+    /** Sends a retained snapshot the current replication ID covers, or waits for a fresh one. */
+    private void fullSync(ReplicaLink link, boolean psync) {
+        var snapshots = state.snapshots;
+        CommandLog cl = state.writer.commandLog();
+        long offset = snapshots.lastOffset();
+        Path path = snapshots.lastSnapshotPath();
+        if (!snapshots.inProgress() && offset >= cl.startOffset() && offset >= state.history.current().startOffset()
+                && path != null && Files.exists(path)) {
+            send(link, offset, path, psync);
+            return;
+        }
+        link.awaitSnapshot();
+        if (!snapshots.inProgress()) {
+            snapshots.requestBackground(false);
+        }
+        snapshots.afterNextSnapshot(() -> {
+            Path p = snapshots.lastSnapshotPath();
+            if (link.isClosed()) {
+                return;
+            }
+            if (!snapshots.lastOk() || p == null) {
+                log.warn("Full sync of replica {}:{} aborted: the snapshot failed", link.ip(), link.listeningPort());
+                link.channel().close();
+                return;
+            }
+            send(link, snapshots.lastOffset(), p, psync);
+        });
+    }
+
+    private void send(ReplicaLink link, long offset, Path path, boolean psync) {
+        try {
+            long size = Files.size(path);
+            boolean diskless = state.config().get("repl-diskless-sync").equals("yes");
+            log.info("Starting full sync of replica {}:{} from snapshot {} (offset {}, {} bytes, {} form)", link.ip(),
+                    link.listeningPort(), path.getFileName(), offset, size,
+                    diskless && link.capaEof() ? "EOF-marked" : "disk");
+            link.sendSnapshot(psync ? state.history.current().replid() : null, offset, path, size, diskless);
+        } catch (java.io.IOException e) {
+            log.warn("Full sync of replica {}:{} failed: {}", link.ip(), link.listeningPort(), e.getMessage());
+            link.channel().close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- cron
+
+    /** Drops closed links, appends a keep-alive PING to the stream, disconnects timed-out replicas. */
+    void cron() {
+        links.removeIf(ReplicaLink::isClosed);
+        if (links.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        long period = Long.parseLong(state.config().get("repl-ping-replica-period")) * 1000;
+        if (now - lastPingMs >= period) {
+            lastPingMs = now;
+            state.writer.appendPlumbing(PING);
+        }
+        long timeout = Long.parseLong(state.config().get("repl-timeout")) * 1000;
+        for (ReplicaLink l : links) {
+            if (l.state() == ReplicaLink.State.ONLINE && now - l.ackTimeMs() > timeout) {
+                log.warn("Disconnecting timedout replica (streaming sync): {}:{}", l.ip(), l.listeningPort());
+                l.channel().close();
+            }
+        }
+    }
+}
