@@ -78,7 +78,8 @@ public final class RelogServer implements AutoCloseable {
         List<SnapshotFiles.Snapshot> snapshots = snapshotFiles.list();
         // A log that is gone entirely restarts where the newest snapshot ends.
         CommandLog commandLog = CommandLog.open(logDir,
-                new LogOptions(config.logSegmentBytes(), config.logSegmentMs(), config.logRecoveryTruncates()),
+                new LogOptions(config.logSegmentBytes(), config.logSegmentMs(), config.logRecoveryTruncates(),
+                        config.get("log-preallocate").equals("yes")),
                 snapshots.isEmpty() ? 0 : snapshots.get(snapshots.size() - 1).offset());
         try {
             for (String w : commandLog.recovery().warnings()) {

@@ -58,6 +58,9 @@ public final class CommandLog implements AutoCloseable {
     private final Condition grown = waitLock.newCondition();
     private volatile int waiters;
     private volatile boolean closed;
+    /** Zero-fills the active segment ahead of the writes ({@link LogOptions#preallocate()}), or {@code null}. */
+    private final java.util.concurrent.ExecutorService preallocator;
+    private final java.util.concurrent.atomic.AtomicBoolean preallocating = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A batch not yet fully written: its entry and the bytes still to write. */
     private record Unwritten(BatchEntry entry, byte[] rest) {
@@ -88,6 +91,39 @@ public final class CommandLog implements AutoCloseable {
         this.lastTimestamp = lastTs;
         active.force(); // what recovery kept is on disk from here on
         this.syncedOffset = endOffset;
+        for (LogSegment s : segments.values()) {
+            if (s != active) {
+                s.trimPreallocation(); // a crash between a roll and its trim left zeros there
+            }
+        }
+        this.preallocator = options.preallocate() ? java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "relog-log-prealloc");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        maybePreallocate();
+    }
+
+    /** Asks the preallocating thread to zero-fill ahead of the active segment's end if it runs low. */
+    private void maybePreallocate() {
+        if (preallocator == null) {
+            return;
+        }
+        long chunk = options.preallocationChunk();
+        if (active.needsPreallocation(chunk) && preallocating.compareAndSet(false, true)) {
+            preallocator.execute(() -> {
+                try {
+                    LogSegment s = active;
+                    if (!closed && s.needsPreallocation(chunk)) {
+                        s.preallocate(chunk);
+                    }
+                } catch (IOException e) {
+                    // A full disk: appends extend the file as they go; the next write asks again.
+                } finally {
+                    preallocating.set(false);
+                }
+            });
+        }
     }
 
     private record TreeMapHolder(Map<Long, LogSegment> segments, RecoveryReport report, long initialOffset) {
@@ -255,6 +291,7 @@ public final class CommandLog implements AutoCloseable {
         if (s.size() >= options.segmentBytes()) {
             roll(nowMs);
         }
+        maybePreallocate();
     }
 
     /**
@@ -316,6 +353,11 @@ public final class CommandLog implements AutoCloseable {
             directoryUnsynced = true;
             segments.put(s.baseOffset(), s);
             active = s;
+            try {
+                old.trimPreallocation(); // a closed segment is exactly its stream
+            } catch (IOException e) {
+                // Its zeros stay until the next start trims them; the logical size is right meanwhile.
+            }
             return true;
         } catch (IOException e) {
             return false; // keep appending to the current segment; the next full check tries again
@@ -552,6 +594,14 @@ public final class CommandLog implements AutoCloseable {
         }
         closed = true;
         signal();
+        if (preallocator != null) {
+            preallocator.shutdown();
+            try {
+                preallocator.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         IOException first = null;
         try {
             sync();

@@ -138,6 +138,7 @@ final class LogRecovery {
      */
     private boolean recoverSegment(LogSegment s, boolean last) throws IOException {
         long base = s.baseOffset();
+        s.dropTrailingZeros(); // zero-filled space ahead of the last write is not log data
         long fileSize = s.size();
         List<BatchEntry> indexed = s.readIndexFile();
         List<BatchEntry> valid = new ArrayList<>(indexed.size());

@@ -123,6 +123,7 @@ public final class ServerConfig {
             return Long.toString(n);
         }));
         add(Directive.oneOf("log-recovery-policy", "strict", false, "strict", "truncate"));
+        add(Directive.bool("log-preallocate", "yes", false));
         add(Directive.string("appendfilename", "appendonly.aof", false));
         add(Directive.string("appenddirname", "appendonlydir", false));
         add(Directive.custom("save", "3600 1 300 100 60 10000", true, true, ServerConfig::checkSave));
