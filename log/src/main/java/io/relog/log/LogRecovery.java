@@ -169,7 +169,9 @@ final class LogRecovery {
         if (firstBad >= 0) {
             BatchEntry bad = indexed.get(firstBad);
             long position = bad.offset() - base;
-            if (!last || goodAfterBad) {
+            // A torn write is the last thing in the log: whole commands after the bad batch (an
+            // index that lagged behind them) mean the log went on, so the batch is corruption.
+            if (!last || goodAfterBad || wholeCommandAt(s, bad.endOffset() - base, fileSize)) {
                 corruption(s.logPath(), position, bad.offset(), "batch " + badReason);
                 truncate(s, valid, position, fileSize);
                 return true;
@@ -187,6 +189,20 @@ final class LogRecovery {
         }
         s.useIndex(valid); // nothing to repair: the segment still has to know its entries
         return false;
+    }
+
+    /** Whether a whole, well-formed command starts at file position {@code position} (before {@code fileSize}). */
+    private boolean wholeCommandAt(LogSegment s, long position, long fileSize) throws IOException {
+        if (position >= fileSize) {
+            return false;
+        }
+        int len = (int) Math.min(fileSize - position, 1 << 24);
+        byte[] bytes = read(s, position, len);
+        try {
+            return RespCommands.parse(bytes, 0, len) != null;
+        } catch (MalformedCommandException e) {
+            return false;
+        }
     }
 
     private void truncate(LogSegment s, List<BatchEntry> valid, long position, long fileSize) throws IOException {

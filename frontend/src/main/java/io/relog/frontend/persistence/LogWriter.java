@@ -37,6 +37,8 @@ public final class LogWriter implements Propagation {
     private boolean appendonly;
     private String appendfsync;
     private boolean replaying;
+    /** This iteration appended a batch (reset when the reply gate asks). */
+    private boolean appendedThisIteration;
 
     // Failure state (engine thread).
     private IOException writeFailure;
@@ -142,6 +144,7 @@ public final class LogWriter implements Propagation {
      * after the iteration's commands and before its replies are released.
      */
     public void afterIteration() {
+        appendedThisIteration = !batch.isEmpty();
         if (batch.isEmpty()) {
             return;
         }
@@ -169,11 +172,23 @@ public final class LogWriter implements Propagation {
      * an unsynced write waits, as in Redis).
      */
     public long holdRepliesUntil() {
+        boolean appended = appendedThisIteration;
+        appendedThisIteration = false;
         if (syncer.policy() != LogSyncer.Policy.ALWAYS) {
             return -1;
         }
         long end = commandLog.endOffset();
-        return durableOffset >= end ? -1 : end;
+        if (durableOffset >= end) {
+            return -1;
+        }
+        if (!appended && (writeFailure != null || syncFailure != null)) {
+            // The log cannot be written: writes are refused (MISCONF), and an iteration that wrote
+            // nothing (reads, the MISCONF errors themselves) is answered rather than held until the
+            // disk recovers. Its reads may show the writes still waiting for the disk: availability
+            // of reads is what Redis offers during MISCONF too.
+            return -1;
+        }
+        return end;
     }
 
     /** Syncer thread: the log is durable up to {@code offset}; hands the release to the engine thread. */

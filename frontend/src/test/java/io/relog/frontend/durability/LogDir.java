@@ -73,17 +73,27 @@ final class LogDir {
         return baseOffset(last) + size(last);
     }
 
+    /**
+     * Bytes of log data in a segment file. The server keeps its active segment zero-filled ahead
+     * of its writes (log-preallocate), and a kill -9 leaves those zeros; they are not data (a RESP
+     * stream always ends with LF), so they do not count.
+     */
     static long size(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return read(file).length;
     }
 
+    /** A file's bytes; for a segment, without the zero-filled space after its data (see {@link #size}). */
     static byte[] read(Path file) {
         try {
-            return Files.readAllBytes(file);
+            byte[] all = Files.readAllBytes(file);
+            if (!file.getFileName().toString().endsWith(".log")) {
+                return all;
+            }
+            int end = all.length;
+            while (end > 0 && all[end - 1] == 0) {
+                end--;
+            }
+            return end == all.length ? all : java.util.Arrays.copyOf(all, end);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

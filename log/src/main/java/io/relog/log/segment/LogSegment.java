@@ -168,15 +168,24 @@ public final class LogSegment {
      * filled space meanwhile wait for it.
      */
     public void preallocate(long chunk) throws IOException {
+        // Never take the last free space of the disk: the log's own writes need it more.
+        if (Files.getFileStore(logPath).getUsableSpace() < 4 * chunk) {
+            return;
+        }
         synchronized (extendLock) {
             long from = Math.max(allocated, size);
             ByteBuffer zeros = ByteBuffer.allocate(256 * 1024);
             long pos = from;
             long end = from + chunk;
-            while (pos < end) {
-                zeros.clear();
-                zeros.limit((int) Math.min(zeros.capacity(), end - pos));
-                pos += log.write(zeros, pos);
+            try {
+                while (pos < end) {
+                    zeros.clear();
+                    zeros.limit((int) Math.min(zeros.capacity(), end - pos));
+                    pos += log.write(zeros, pos);
+                }
+            } catch (IOException e) {
+                log.truncate(from); // give the space back
+                throw e;
             }
             allocated = end;
         }
