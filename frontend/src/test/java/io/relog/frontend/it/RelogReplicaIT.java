@@ -165,6 +165,64 @@ class RelogReplicaIT {
     }
 
     @Test
+    void relogReplicatesFromRedisServerAndResyncsPartially() throws Exception {
+        try (RedisServerProcess redisServer = RedisServerProcess.start(otherDir,
+                List.of("--repl-diskless-sync-delay", "0", "--save", ""));
+                Jedis m = new Jedis("127.0.0.1", redisServer.port())) {
+            // Redis' own compact encodings in its RDB: listpack, intset, quicklist, and big values.
+            m.hset("lp:h", Map.of("a", "1", "b", "2"));
+            m.zadd("lp:z", Map.of("a", 1.0, "b", 2.0));
+            m.sadd("is:set", "1", "2", "3");
+            for (int i = 0; i < 2000; i++) {
+                m.rpush("ql:list", "element-" + i);
+                m.hset("ht:h", "f" + i, "v" + i);
+                m.zadd("sl:z", i, "m" + i);
+                m.sadd("ht:set", "s" + i);
+            }
+            m.set("big", "y".repeat(300_000));
+            m.set("n", "12345");
+            m.setex("ttl", 100_000, "t");
+            writeEveryType(m, "before");
+            RelogServer replica = relog(replicaDir, "--replicaof", "127.0.0.1", Integer.toString(redisServer.port()));
+            try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                awaitInSync(m, r);
+                assertThat(dump(r)).isEqualTo(dump(m));
+                writeEveryType(m, "streamed");
+                m.eval("redis.call('set', KEYS[1], 'from-script'); redis.call('incr', KEYS[2])", 2, "sc1", "sc2");
+                awaitInSync(m, r);
+                assertThat(dump(r)).isEqualTo(dump(m));
+
+                r.clientKill(new redis.clients.jedis.params.ClientKillParams().type(
+                        redis.clients.jedis.args.ClientType.MASTER));
+                writeEveryType(m, "during-the-cut");
+                awaitInSync(m, r);
+                assertThat(dump(r)).isEqualTo(dump(m));
+                Map<String, String> stats = info(m, "stats");
+                assertThat(stats.get("sync_full")).isEqualTo("1");
+                assertThat(stats.get("sync_partial_ok")).isEqualTo("1");
+                // The replica's log ends where Redis' stream does: the offsets are Redis' own.
+                assertThat(info(r, "replication").get("master_repl_offset"))
+                        .isEqualTo(info(m, "replication").get("master_repl_offset"));
+                await().atMost(Duration.ofSeconds(10)).until(() -> info(m, "replication").get("slave0")
+                        .contains("offset=" + info(m, "replication").get("master_repl_offset") + ","));
+            } finally {
+                replica.close();
+            }
+            writeEveryType(m, "while-down");
+            // Restarted, it continues from its own log (Redis keeps the backlog meanwhile).
+            replica = relog(replicaDir, "--replicaof", "127.0.0.1", Integer.toString(redisServer.port()));
+            try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                awaitInSync(m, r);
+                assertThat(dump(r)).isEqualTo(dump(m));
+                assertThat(info(m, "stats").get("sync_full")).isEqualTo("1");
+                assertThat(info(m, "stats").get("sync_partial_ok")).isEqualTo("2");
+            } finally {
+                replica.close();
+            }
+        }
+    }
+
+    @Test
     void promotedReplicaContinuesTheOtherReplicas() throws Exception {
         try (RelogServer master = relog(masterDir); Jedis m = new Jedis("127.0.0.1", master.port());
                 RelogServer a = relog(replicaDir, "--replicaof", "127.0.0.1", Integer.toString(master.port()));
