@@ -137,6 +137,7 @@ final class ReplicationReplica {
         if (!wasReplica) {
             state.writer.afterIteration(); // this server's own writes so far end its stream
             master = newMasterSession(Math.max(0, streamDb));
+            e.propagator().assumeSelected(streamDb); // a snapshot before the first command records it
         }
         processedOffset = state.writer.commandLog().endOffset();
         state.writer.replicating(true);
