@@ -277,18 +277,21 @@ public final class Engine {
             reply.error(PubSub.notAllowedWhileSubscribed(spec, argv));
             return;
         }
-        if (writeDenial != null && deniedByWriteDenial(session, spec)) {
+        String denial = session.isMaster() ? null
+                : writeDenial != null && deniedByWriteDenial(session, spec, true) ? writeDenial
+                : readOnlyDenial != null && deniedByWriteDenial(session, spec, false) ? readOnlyDenial : null;
+        if (denial != null) {
             // As Redis' processCommand: refused before queueing, and it dooms a MULTI.
             st.rejected++;
             if (spec.name().equals("exec")) {
                 discardTransaction(session);
-                reply.error("EXECABORT Transaction discarded because of: " + writeDenial);
+                reply.error("EXECABORT Transaction discarded because of: " + denial);
                 return;
             }
             if (session.inTransaction()) {
                 session.transaction().flagQueueError();
             }
-            reply.error(writeDenial);
+            reply.error(denial);
             return;
         }
         if (session.inTransaction() && session.transaction().queueing()
@@ -319,8 +322,25 @@ public final class Engine {
         return writeDenial;
     }
 
-    private static boolean deniedByWriteDenial(Session session, CommandSpec spec) {
-        if (spec.is(io.relog.engine.command.CommandFlag.WRITE) || spec.name().equals("ping")) {
+    /**
+     * Refuses normal clients' writes with {@code error} while this server is a read-only replica
+     * ({@code "READONLY You can't write against a read only replica."}), or accepts them again
+     * ({@code null}). Unlike {@link #setWriteDenial}, PING goes on; the master's session is never
+     * refused. Engine thread.
+     */
+    public void setReadOnlyDenial(String error) {
+        this.readOnlyDenial = error;
+    }
+
+    /** The error a read-only replica refuses writes with, or {@code null}. */
+    public String readOnlyDenial() {
+        return readOnlyDenial;
+    }
+
+    private String readOnlyDenial;
+
+    private static boolean deniedByWriteDenial(Session session, CommandSpec spec, boolean pingToo) {
+        if (spec.is(io.relog.engine.command.CommandFlag.WRITE) || pingToo && spec.name().equals("ping")) {
             return true;
         }
         if (spec.name().equals("exec") && session.inTransaction()) {

@@ -50,6 +50,21 @@ public class Session {
         this.noTouch = noTouch;
     }
 
+    private boolean master;
+
+    /**
+     * Whether this session is a replica's link to its master: the master's stream is obeyed
+     * whatever this server would refuse its own clients ({@code READONLY}, {@code MISCONF}), as
+     * Redis' {@code obey_client}.
+     */
+    public final boolean isMaster() {
+        return master;
+    }
+
+    public final void master(boolean master) {
+        this.master = master;
+    }
+
     private TransactionState transaction;
 
     /** This client's MULTI/WATCH state, created on first use. Engine thread. */

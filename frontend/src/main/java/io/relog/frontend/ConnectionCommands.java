@@ -195,7 +195,7 @@ final class ConnectionCommands {
         r.bulk("mode");
         r.bulk("standalone");
         r.bulk("role");
-        r.bulk("master");
+        r.bulk(state.replica.active() ? "replica" : "master");
         r.bulk("modules");
         r.array(0);
     }
@@ -453,14 +453,19 @@ final class ConnectionCommands {
             return;
         }
         int killed = 0;
+        String wanted = "slave".equals(type) ? "replica" : type;
         for (ClientConnection c : new ArrayList<>(state.clients.values())) {
+            String cType = c.replicaLink != null ? "replica" : "normal";
             if (c.isClosed() || (id != null && c.id() != id) || (addr != null && !c.addr().equals(addr))
                     || (laddr != null && !c.laddr().equals(laddr))
-                    || (type != null && !type.equals("normal")) || (skipme && c == self)) {
+                    || (wanted != null && !wanted.equals(cType)) || (skipme && c == self)) {
                 continue;
             }
             kill(c, self);
             killed++;
+        }
+        if ("master".equals(wanted) && id == null && addr == null && laddr == null && state.replica.killLink()) {
+            killed++; // the link to our master is no client connection here, but it is killed alike
         }
         r.integer(killed);
     }

@@ -68,6 +68,8 @@ public final class RelogServer implements AutoCloseable {
     private ServerBootstrap bootstrap;
     private volatile int port;
     private boolean closed;
+    /** The database the log's stream has selected at its end (where a replica's master stream goes on). */
+    private int replayedStreamDb;
 
     private RelogServer(ServerConfig config) throws Exception {
         this.config = config;
@@ -94,7 +96,8 @@ public final class RelogServer implements AutoCloseable {
             this.snapshotScheduler = new SnapshotScheduler(engine, commandLog, snapshotFiles, () -> history, writer,
                     System.currentTimeMillis() / 1000);
             SnapshotRestore.Restored restored = SnapshotRestore.restore(config, engine, commandLog, snapshots);
-            LogReplay.replay(commandLog, engine, writer, restored.replayFrom(), restored.streamDb());
+            this.replayedStreamDb = LogReplay.replay(commandLog, engine, writer, restored.replayFrom(),
+                    restored.streamDb()).streamDb();
             if (restored.snapshot() != null) {
                 snapshotScheduler.restoredFrom(restored.snapshot().offset(), restored.snapshot().size(),
                         java.nio.file.Files.getLastModifiedTime(restored.snapshot().path()).toMillis() / 1000);
@@ -165,6 +168,10 @@ public final class RelogServer implements AutoCloseable {
         state.history = history;
         state.snapshots = snapshotScheduler;
         state.replication = new ReplicationMaster(state);
+        state.replica = new ReplicationReplica(state);
+        state.ioGroup = ioGroup;
+        state.clientChannelType = epoll ? EpollSocketChannel.class : io.netty.channel.socket.nio.NioSocketChannel.class;
+        state.snapshotDir = snapshotFiles.directory();
         writer.setGrowthListener(state.replication::logGrew);
         FrontendCommands.registerAll(engine.commands(), state);
         loop.addIterationHook(writer::afterIteration);
@@ -176,9 +183,16 @@ public final class RelogServer implements AutoCloseable {
         loop.addIterationHook(snapshotScheduler::afterIteration); // after the writer's: at a batch boundary
         loop.addCronHook(snapshotScheduler::cron);
         loop.addCronHook(state.replication::cron);
+        loop.addCronHook(state.replica::cron);
         configureSnapshots(snapshotScheduler, config);
         snapshotScheduler.start(loop::execute);
         loop.start();
+        String replicaof = config.get("replicaof");
+        if (!replicaof.isEmpty()) {
+            String[] hp = replicaof.split(" ");
+            int db = replayedStreamDb;
+            loop.execute(() -> state.replica.replicaOf(hp[0], Integer.parseInt(hp[1]), db));
+        }
         for (Channel ch : listeners) {
             ch.config().setAutoRead(true);
         }

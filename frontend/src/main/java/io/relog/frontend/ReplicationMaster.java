@@ -61,6 +61,16 @@ final class ReplicationMaster {
         }
     }
 
+    /**
+     * Closes every replica's link: this server's data or replication ID changed under them (a
+     * full sync from its own master), so they must PSYNC again. Engine thread.
+     */
+    void disconnectAll() {
+        for (ReplicaLink l : links) {
+            l.channel().close();
+        }
+    }
+
     /** Links of connected replicas (INFO). */
     List<ReplicaLink> links() {
         return links;

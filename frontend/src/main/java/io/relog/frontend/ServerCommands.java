@@ -519,6 +519,7 @@ final class ServerCommands {
         state.writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),
                 config.logRetentionBytes());
         RelogServer.configureSnapshots(state.snapshots, config);
+        state.replica.applyReadOnly();
         if (changes.containsKey("loglevel")) {
             LogSetup.applyLevel(config.loglevel());
         }
@@ -768,7 +769,28 @@ final class ServerCommands {
             }
             case "replication" -> {
                 sb.append("# Replication\r\n");
-                field(sb, "role", "master");
+                var replica = state.replica;
+                field(sb, "role", replica.active() ? "slave" : "master");
+                if (replica.active()) {
+                    boolean up = replica.linkState() == ReplicationReplica.LinkState.CONNECTED;
+                    field(sb, "master_host", replica.host());
+                    field(sb, "master_port", replica.port());
+                    field(sb, "master_link_status", up ? "up" : "down");
+                    field(sb, "master_last_io_seconds_ago", up ? replica.lastIoSecondsAgo() : -1);
+                    field(sb, "master_sync_in_progress", replica.syncInProgress() ? 1 : 0);
+                    field(sb, "slave_read_repl_offset", replica.processedOffset());
+                    field(sb, "slave_repl_offset", replica.processedOffset());
+                    if (replica.syncInProgress()) {
+                        field(sb, "master_sync_read_bytes", replica.syncReceivedBytes());
+                        field(sb, "master_sync_last_io_seconds_ago", replica.lastIoSecondsAgo());
+                    }
+                    if (!up) {
+                        field(sb, "master_link_down_since_seconds", replica.linkDownSinceSeconds());
+                    }
+                    field(sb, "slave_priority", 100);
+                    field(sb, "slave_read_only", state.config().get("replica-read-only").equals("yes") ? 1 : 0);
+                    field(sb, "replica_announced", 1);
+                }
                 var links = state.replication.links().stream().filter(l -> !l.isClosed()).toList();
                 field(sb, "connected_slaves", links.size());
                 long nowMs = System.currentTimeMillis();

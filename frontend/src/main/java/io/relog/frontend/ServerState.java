@@ -25,6 +25,13 @@ final class ServerState {
     io.relog.frontend.persistence.LogWriter writer;
     /** The replicas connected to this server. */
     ReplicationMaster replication;
+    /** The replica side: the link to this server's master, if it has one. Engine thread. */
+    ReplicationReplica replica;
+    /** Where the IO threads run, and the socket type, for the replica's client connection to its master. */
+    io.netty.channel.EventLoopGroup ioGroup;
+    Class<? extends io.netty.channel.Channel> clientChannelType;
+    /** Where a full sync's RDB is received (the snapshots directory). */
+    java.nio.file.Path snapshotDir;
     /** Snapshot schedule and state. Engine thread. */
     io.relog.frontend.persistence.SnapshotScheduler snapshots;
     /** SHUTDOWN has saved (or was told not to): closing must not take another snapshot. */

@@ -586,6 +586,49 @@ public final class CommandLog implements AutoCloseable {
         return deleted;
     }
 
+    /**
+     * Discards the whole log and starts an empty one at log offset {@code newStartOffset}: a
+     * replica's full sync, after which its log must continue the master's stream at the offset the
+     * master's snapshot was taken ({@code +FULLRESYNC <replid> <offset>}). Every segment file is
+     * deleted, newest first (a crash midway leaves a prefix of the old stream, which is still a
+     * valid log), a new empty segment is created at {@code newStartOffset} and the directory is
+     * fsynced. Batches kept after a failed write are dropped with the rest.
+     *
+     * <p>Appending thread, between batches. Readers must be closed first (a replica drops its own
+     * replicas before a full sync, as Redis does): a reader positioned in a deleted segment would
+     * read the old stream.
+     *
+     * @param newStartOffset the log offset of the first byte appended next (any value, lower or
+     *                       higher than the current end)
+     */
+    public void reset(long newStartOffset) throws IOException {
+        if (newStartOffset < 0) {
+            throw new IllegalArgumentException("negative offset " + newStartOffset);
+        }
+        if (closed) {
+            throw new IOException("log is closed");
+        }
+        synchronized (syncLock) { // no fsync of a segment being deleted
+            for (LogSegment s : segments.descendingMap().values()) {
+                s.close();
+                s.delete();
+            }
+            segments.clear();
+            unwritten.clear();
+            writeError = null;
+            LogSegment s = LogSegment.create(dir, newStartOffset);
+            segments.put(s.baseOffset(), s);
+            active = s;
+            startOffset = newStartOffset;
+            endOffset = newStartOffset;
+            writtenOffset = newStartOffset;
+            ReplicationHistory.syncDirectory(dir);
+            directoryUnsynced = false;
+            syncedOffset = newStartOffset;
+        }
+        signal();
+    }
+
     /** Flushes index entries, fsyncs everything written, closes the files. Appending thread; idempotent. */
     @Override
     public void close() throws IOException {

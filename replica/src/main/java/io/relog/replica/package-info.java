@@ -15,7 +15,8 @@
  * sync sends a snapshot the log still continues — an existing one when there is one, so many
  * replicas syncing at once cost one snapshot — followed by the log from the snapshot's offset.
  *
- * <p>The replica side (a Relog server replicating from a master, appending the received bytes to
- * its own log byte for byte so its offsets equal the master's) is the next part of this module.
+ * <p>The replica side ({@link io.relog.replica.replica}) reads its master's stream and hands it,
+ * whole command by whole command, to the server, which applies it and appends the received bytes
+ * to its own log unchanged, so its offsets are the master's.
  */
 package io.relog.replica;

@@ -87,6 +87,15 @@ public final class Propagator {
         streamDb = -1;
     }
 
+    /**
+     * Records that the stream has database {@code db} selected (-1: unknown) without emitting
+     * anything: a replica, whose stream is its master's, tells what its master selected, so a
+     * snapshot records the right {@code repl-stream-db}.
+     */
+    public void assumeSelected(int db) {
+        streamDb = db;
+    }
+
     /** The database the stream currently has selected, or -1 if none yet. */
     public int streamDb() {
         return streamDb;

@@ -133,6 +133,12 @@ public final class ServerConfig {
         alias("repl-ping-slave-period", "repl-ping-replica-period");
         add(Directive.integer("repl-timeout", 60, 1, Integer.MAX_VALUE, true));
         add(Directive.bool("repl-diskless-sync", "yes", true));
+        add(Directive.custom("replicaof", "", false, true, ServerConfig::checkReplicaof));
+        alias("slaveof", "replicaof");
+        add(Directive.string("masterauth", "", true));
+        add(Directive.string("masteruser", "", true));
+        add(Directive.bool("replica-read-only", "yes", true));
+        alias("slave-read-only", "replica-read-only");
         add(Directive.integer("repl-diskless-sync-delay", 5, 0, Integer.MAX_VALUE, true));
         add(Directive.bool("rdbcompression", "yes", true));
         add(Directive.bool("rdbchecksum", "yes", true));
@@ -337,6 +343,27 @@ public final class ServerConfig {
             throw new IllegalArgumentException("Too many bind addresses specified.");
         }
         return String.join(" ", addrs);
+    }
+
+    /** {@code replicaof <host> <port>} (empty: a master). */
+    private static String checkReplicaof(String v) {
+        String t = v.trim();
+        if (t.isEmpty()) {
+            return "";
+        }
+        String[] p = t.split("\\s+");
+        if (p.length != 2) {
+            throw new IllegalArgumentException("wrong number of arguments");
+        }
+        try {
+            int port = Integer.parseInt(p[1]);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Invalid master port");
+        }
+        return p[0] + " " + p[1];
     }
 
     private static String checkSave(String v) {

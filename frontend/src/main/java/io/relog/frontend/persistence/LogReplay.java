@@ -26,15 +26,24 @@ public final class LogReplay {
     }
 
     /**
-     * Replays the log from {@code from} (the restored snapshot's offset, or the log start), where
-     * the stream has database {@code streamDb} selected, to its end; returns the number of
-     * commands executed.
+     * What a replay did.
+     *
+     * @param commands the commands executed
+     * @param streamDb the database the stream has selected at the log's end (a replica's master
+     *                 stream continues there after a restart)
      */
-    public static long replay(CommandLog commandLog, Engine engine, LogWriter writer, long from, int streamDb)
+    public record Replayed(long commands, int streamDb) {
+    }
+
+    /**
+     * Replays the log from {@code from} (the restored snapshot's offset, or the log start), where
+     * the stream has database {@code streamDb} selected, to its end.
+     */
+    public static Replayed replay(CommandLog commandLog, Engine engine, LogWriter writer, long from, int streamDb)
             throws IOException {
         long end = commandLog.writtenOffset();
         if (end == from) {
-            return 0;
+            return new Replayed(0, streamDb);
         }
         long startNanos = System.nanoTime();
         Session session = new Session(-1);
@@ -80,7 +89,7 @@ public final class LogReplay {
         log.info("DB loaded from the log: {} commands, {} bytes in {} seconds{}", counts[0], end - from,
                 String.format(java.util.Locale.ROOT, "%.3f", secs),
                 counts[1] > 0 ? " (" + counts[1] + " commands failed)" : "");
-        return counts[0];
+        return new Replayed(counts[0], session.db());
     }
 
     /** Discards replies, remembering the last error. */

@@ -39,6 +39,8 @@ public final class LogWriter implements Propagation {
     private boolean replaying;
     /** This iteration appended a batch (reset when the reply gate asks). */
     private boolean appendedThisIteration;
+    /** While a replica: the log takes its master's stream ({@link #appendRaw}), not the engine's propagation. */
+    private boolean replicating;
 
     // Failure state (engine thread).
     private IOException writeFailure;
@@ -128,15 +130,63 @@ public final class LogWriter implements Propagation {
      * REPLCONF GETACK}): no {@code SELECT} before it and no keyspace change. Engine thread.
      */
     public void appendPlumbing(byte[][] argv) {
+        if (replicating) {
+            return; // a replica's stream is its master's, PINGs included
+        }
         batch.add(argv, engine.propagator().streamDb());
     }
 
     @Override
     public void append(byte[][] argv) {
-        if (replaying) {
+        if (replaying || replicating) {
             return;
         }
         batch.add(argv, engine.propagator().streamDb());
+    }
+
+    /**
+     * Switches replica mode on or off. While on, what the engine propagates is dropped and the
+     * log takes only the master's bytes through {@link #appendRaw}, so a replica's log equals its
+     * master's byte for byte and its offsets are the master's (the master's stream already holds
+     * every write the replica applies, in the master's words). Turning it off (promotion) makes
+     * the next write of this server's own select its database first. Engine thread.
+     */
+    public void replicating(boolean on) {
+        this.replicating = on;
+        if (!on && engine != null) {
+            engine.propagator().forgetSelectedDb();
+        }
+    }
+
+    public boolean replicating() {
+        return replicating;
+    }
+
+    /**
+     * Appends {@code len} bytes of the master's stream holding {@code commandCount} whole commands
+     * to the iteration's batch. The caller hands a transaction only whole ({@code MULTI} through
+     * {@code EXEC} in one call, or in calls within one iteration), so a batch never ends inside
+     * one, as the log's recovery requires. Engine thread, in replica mode.
+     *
+     * @param streamDb    the database the master's stream has selected before the first byte
+     * @param transaction whether the bytes hold a {@code MULTI}
+     */
+    public void appendRaw(byte[] bytes, int off, int len, int commandCount, int streamDb, boolean transaction) {
+        batch.addRaw(bytes, off, len, commandCount, streamDb, transaction);
+    }
+
+    /**
+     * Discards the log and restarts it empty at {@code offset} (a replica's full sync; see
+     * {@link CommandLog#reset}). Replies held for the old log's durability are released: what
+     * they waited for is gone. Engine thread, between iterations.
+     */
+    public void resetLog(long offset) throws IOException {
+        batch.clear();
+        commandLog.reset(offset);
+        writeFailure = null;
+        durableOffset = offset;
+        updateDenial();
+        releaseReplies.accept(Long.MAX_VALUE);
     }
 
     /**
@@ -156,7 +206,7 @@ public final class LogWriter implements Propagation {
         } finally {
             batch.clear();
         }
-        if (commandLog.activeSegmentEmpty()) {
+        if (commandLog.activeSegmentEmpty() && !replicating) {
             engine.propagator().forgetSelectedDb(); // a new segment begins with a SELECT
         }
         if (syncer.policy() == LogSyncer.Policy.ALWAYS) {
@@ -274,7 +324,7 @@ public final class LogWriter implements Propagation {
                 writeFailure = commandLog.writeError();
             }
         }
-        if (writeFailure == null && commandLog.maybeRoll(now)) {
+        if (writeFailure == null && commandLog.maybeRoll(now) && !replicating) {
             engine.propagator().forgetSelectedDb();
         }
         if (now - lastRetentionMs >= 1000) {

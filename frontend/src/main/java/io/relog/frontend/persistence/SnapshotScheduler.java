@@ -115,6 +115,28 @@ public final class SnapshotScheduler {
         writer.restoreFloor(offset);
     }
 
+    /**
+     * Deletes every snapshot (they hold data the full sync replaced, at offsets of the old log) and
+     * makes {@code rdb} (the master's, loaded already) the snapshot at {@code offset}: the new
+     * log's restore point, which this replica's own replicas can be served. Engine thread, while
+     * no snapshot is being written.
+     */
+    public void adoptFullSync(java.nio.file.Path rdb, long offset) throws IOException {
+        if (inProgress) {
+            throw new IllegalStateException("a snapshot is being written");
+        }
+        for (SnapshotFiles.Snapshot old : files.list()) {
+            java.nio.file.Files.deleteIfExists(old.path());
+        }
+        java.nio.file.Path target = files.directory().resolve(SnapshotFiles.fileName(offset));
+        java.nio.file.Files.createDirectories(files.directory());
+        java.nio.file.Files.move(rdb, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ReplicationHistory.syncDirectory(files.directory());
+        lastPath = target;
+        restoredFrom(offset, java.nio.file.Files.size(target), System.currentTimeMillis() / 1000);
+    }
+
     // ------------------------------------------------------------------------------ requests
 
     /** Whether a background snapshot is being written. */

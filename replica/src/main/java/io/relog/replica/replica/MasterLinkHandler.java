@@ -1,0 +1,447 @@
+package io.relog.replica.replica;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.relog.log.resp.MalformedCommandException;
+import io.relog.log.resp.RespCommands;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A replica's end of its link to the master (see the package documentation): sends the handshake,
+ * reads the PSYNC answer, receives a full sync's RDB into a file, then frames the stream into whole
+ * commands. It decides nothing about the data set: a {@link Listener} applies what it reads.
+ *
+ * <p>One instance per connection, on that channel's event loop, except {@link #resume} and
+ * {@link #sendAck} (any thread).
+ */
+public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
+
+    /**
+     * What the handshake announces and asks.
+     *
+     * @param user          {@code masteruser}, or empty
+     * @param password      {@code masterauth}, or empty (no AUTH)
+     * @param listeningPort this server's port ({@code REPLCONF listening-port})
+     * @param replid        the replication ID this replica's data follows ({@code PSYNC <replid>})
+     * @param offset        the log offset this replica has applied up to (PSYNC asks for {@code offset + 1})
+     * @param rdbDir        where a full sync's RDB is received (a temp file named {@code *.tmp})
+     */
+    public record Handshake(String user, String password, int listeningPort, String replid, long offset, Path rdbDir) {
+    }
+
+    /** Receives what the link reads. Called on the channel's event loop. */
+    public interface Listener {
+        /** {@code +FULLRESYNC <replid> <offset>}: the RDB follows. */
+        void fullResync(String replid, long offset);
+
+        /**
+         * The RDB is in {@code file}; reading stops until {@link #resume} (the stream after it
+         * must be applied on the new data set).
+         */
+        void rdbReceived(Path file, String replid, long offset);
+
+        /** {@code +CONTINUE [<replid>]}: the stream continues at the offset asked; {@code replid} null if absent. */
+        void continued(String replid);
+
+        /** Whole commands of the stream, in order. */
+        void stream(StreamChunk chunk);
+
+        /** The handshake or the stream failed: the channel is being closed. */
+        void failed(String reason);
+    }
+
+    /**
+     * Whole commands read from the stream: their bytes as received, and each one's arguments and
+     * length (command {@code i} is {@code bytes[sum(lengths[0..i)), +lengths[i])}).
+     */
+    public record StreamChunk(byte[] bytes, List<byte[][]> commands, int[] lengths) {
+    }
+
+    private enum State { PONG, AUTH, PORT, CAPA, PSYNC, RDB_HEADER, RDB_BODY, LOADING, STREAMING, FAILED }
+
+    private static final int MAX_LINE = 64 * 1024;
+
+    private final Handshake handshake;
+    private final Listener listener;
+    private ChannelHandlerContext ctx;
+    private State state = State.PONG;
+    private byte[] buf = new byte[16 * 1024];
+    private int have;
+    private volatile long lastIoMs = System.currentTimeMillis();
+    private volatile long rdbReceivedBytes;
+
+    // Full sync in progress.
+    private String syncReplid;
+    private long syncOffset;
+    private Path rdbFile;
+    private FileChannel rdbOut;
+    private long rdbRemaining; // disk form: bytes still to come
+    private byte[] eofMark;    // EOF form: the 40-byte mark that ends it
+
+    public MasterLinkHandler(Handshake handshake, Listener listener) {
+        this.handshake = handshake;
+        this.listener = listener;
+    }
+
+    /** Unix ms of the last bytes read from the master. Any thread. */
+    public long lastIoMs() {
+        return lastIoMs;
+    }
+
+    /** Bytes of the RDB received so far in a full sync. Any thread. */
+    public long rdbReceivedBytes() {
+        return rdbReceivedBytes;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        send("PING");
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf in = (ByteBuf) msg;
+        try {
+            lastIoMs = System.currentTimeMillis();
+            int n = in.readableBytes();
+            ensure(n);
+            in.readBytes(buf, have, n);
+            have += n;
+        } finally {
+            in.release();
+        }
+        process();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closeRdb(true);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail("link error: " + cause.getMessage());
+    }
+
+    /** Continues reading after {@link Listener#rdbReceived}: the new data set is in place. Any thread. */
+    public void resume() {
+        ctx.channel().eventLoop().execute(() -> {
+            if (state != State.LOADING) {
+                return;
+            }
+            state = State.STREAMING;
+            process();
+            ctx.channel().config().setAutoRead(true);
+        });
+    }
+
+    /** Sends {@code REPLCONF ACK <offset>}. Any thread. */
+    public void sendAck(long offset) {
+        if (ctx != null && ctx.channel().isActive()) {
+            ctx.channel().writeAndFlush(Unpooled.wrappedBuffer(
+                    RespCommands.encode("REPLCONF", "ACK", Long.toString(offset))), ctx.channel().voidPromise());
+        }
+    }
+
+    // ------------------------------------------------------------------------------ protocol
+
+    private void process() {
+        try {
+            while (state != State.FAILED && state != State.LOADING) {
+                boolean progressed = switch (state) {
+                    case PONG, AUTH, PORT, CAPA, PSYNC, RDB_HEADER -> handshakeLine();
+                    case RDB_BODY -> rdbBody();
+                    case STREAMING -> stream();
+                    default -> false;
+                };
+                if (!progressed) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            fail("I/O error receiving the RDB: " + e.getMessage());
+        } catch (MalformedCommandException e) {
+            fail("protocol error in the master's stream: " + e.getMessage());
+        }
+    }
+
+    /** Reads one reply line and acts on it; {@code false} if the line is not complete yet. */
+    private boolean handshakeLine() {
+        int nl = indexOf((byte) '\n', 0, have);
+        if (nl < 0) {
+            if (have > MAX_LINE) {
+                fail("reply line from the master too long");
+            }
+            return false;
+        }
+        int end = nl > 0 && buf[nl - 1] == '\r' ? nl - 1 : nl;
+        String line = new String(buf, 0, end, StandardCharsets.UTF_8);
+        consume(nl + 1);
+        switch (state) {
+            case PONG -> {
+                // -NOAUTH (and -NOPERM) also prove the master is alive, as Redis accepts them.
+                if (line.startsWith("-") && !line.startsWith("-NOAUTH") && !line.startsWith("-NOPERM")
+                        && !line.startsWith("-ERR operation not permitted")) {
+                    fail("Error reply to PING from master: '" + line + "'");
+                    return false;
+                }
+                if (!handshake.password().isEmpty()) {
+                    if (handshake.user().isEmpty()) {
+                        send("AUTH", handshake.password());
+                    } else {
+                        send("AUTH", handshake.user(), handshake.password());
+                    }
+                    state = State.AUTH;
+                } else {
+                    state = State.PORT;
+                }
+                send("REPLCONF", "listening-port", Integer.toString(handshake.listeningPort()));
+                send("REPLCONF", "capa", "eof", "capa", "psync2");
+            }
+            case AUTH -> {
+                if (line.startsWith("-")) {
+                    fail("Unable to AUTH to MASTER: " + line);
+                    return false;
+                }
+                state = State.PORT;
+            }
+            case PORT -> state = State.CAPA; // an error is not fatal (Redis only logs it)
+            case CAPA -> {
+                send("PSYNC", handshake.replid(), Long.toString(handshake.offset() + 1));
+                state = State.PSYNC;
+            }
+            case PSYNC -> {
+                if (line.isEmpty()) {
+                    return true; // a newline keep-alive while the master prepares
+                }
+                if (line.startsWith("+FULLRESYNC")) {
+                    String[] p = line.split(" ");
+                    if (p.length < 3 || !isLong(p[2])) {
+                        fail("bad FULLRESYNC reply: '" + line + "'");
+                        return false;
+                    }
+                    syncReplid = p[1];
+                    syncOffset = Long.parseLong(p[2]);
+                    state = State.RDB_HEADER;
+                    listener.fullResync(syncReplid, syncOffset);
+                } else if (line.startsWith("+CONTINUE")) {
+                    String id = line.length() > "+CONTINUE ".length() ? line.substring("+CONTINUE ".length()).trim()
+                            : null;
+                    state = State.STREAMING;
+                    listener.continued(id == null || id.isEmpty() ? null : id);
+                } else {
+                    fail("Unexpected reply to PSYNC from master: '" + line + "'");
+                    return false;
+                }
+            }
+            case RDB_HEADER -> {
+                if (line.isEmpty()) {
+                    return true; // keep-alive
+                }
+                if (line.startsWith("-")) {
+                    fail("MASTER aborted replication with an error: " + line);
+                    return false;
+                }
+                if (!line.startsWith("$")) {
+                    fail("Bad protocol from MASTER, the first byte is not '$' (we received '" + line + "')");
+                    return false;
+                }
+                try {
+                    if (line.startsWith("$EOF:")) {
+                        byte[] mark = line.substring(5).getBytes(StandardCharsets.US_ASCII);
+                        if (mark.length != 40) {
+                            fail("bad EOF mark '" + line + "'");
+                            return false;
+                        }
+                        eofMark = mark;
+                    } else {
+                        eofMark = null;
+                        rdbRemaining = Long.parseLong(line.substring(1));
+                    }
+                    Files.createDirectories(handshake.rdbDir());
+                    // ".tmp": a start deletes what an interrupted transfer left (see SnapshotFiles).
+                    rdbFile = handshake.rdbDir().resolve("replica-sync-" + System.currentTimeMillis() + ".rdb.tmp");
+                    rdbOut = FileChannel.open(rdbFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING);
+                    rdbReceivedBytes = 0;
+                } catch (IOException | NumberFormatException e) {
+                    fail("cannot receive the RDB: " + e.getMessage());
+                    return false;
+                }
+                state = State.RDB_BODY;
+            }
+            default -> throw new IllegalStateException(state.name());
+        }
+        return true;
+    }
+
+    /** Writes RDB bytes to the file; at its end hands the file over and pauses reading. */
+    private boolean rdbBody() throws IOException {
+        if (have == 0) {
+            return false;
+        }
+        if (eofMark == null) {
+            int n = (int) Math.min(have, rdbRemaining);
+            write(0, n);
+            consume(n);
+            rdbRemaining -= n;
+            if (rdbRemaining > 0) {
+                return false;
+            }
+        } else {
+            // The mark is 40 random hex characters: finding it inside the RDB is not a practical risk.
+            // (A Relog master streams right after it, so it need not be the last bytes read.)
+            int at = indexOf(eofMark, 0, have);
+            if (at < 0) {
+                int keep = Math.min(have, eofMark.length - 1);
+                write(0, have - keep);
+                consume(have - keep);
+                return false;
+            }
+            write(0, at);
+            consume(at + eofMark.length);
+        }
+        rdbOut.force(true);
+        closeRdb(false);
+        state = State.LOADING;
+        ctx.channel().config().setAutoRead(false);
+        Path file = rdbFile;
+        rdbFile = null;
+        listener.rdbReceived(file, syncReplid, syncOffset);
+        return true;
+    }
+
+    private void write(int off, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(buf, off, len);
+        while (b.hasRemaining()) {
+            rdbOut.write(b);
+        }
+        rdbReceivedBytes += len;
+    }
+
+    private void closeRdb(boolean delete) {
+        if (rdbOut != null) {
+            try {
+                rdbOut.close();
+            } catch (IOException ignored) {
+                // nothing more to do with it
+            }
+            rdbOut = null;
+        }
+        if (delete && rdbFile != null) {
+            try {
+                Files.deleteIfExists(rdbFile);
+            } catch (IOException ignored) {
+                // a temp file; removed at the next start
+            }
+            rdbFile = null;
+        }
+    }
+
+    /** Frames whole commands and hands them over. */
+    private boolean stream() throws MalformedCommandException {
+        int p = 0;
+        List<byte[][]> cmds = new ArrayList<>();
+        int[] lengths = new int[16];
+        while (p < have) {
+            RespCommands.Parsed c = RespCommands.parse(buf, p, have);
+            if (c == null) {
+                break;
+            }
+            if (cmds.size() == lengths.length) {
+                lengths = Arrays.copyOf(lengths, lengths.length * 2);
+            }
+            lengths[cmds.size()] = c.length();
+            cmds.add(c.argv());
+            p += c.length();
+        }
+        if (p > 0) {
+            byte[] bytes = Arrays.copyOf(buf, p);
+            consume(p);
+            listener.stream(new StreamChunk(bytes, cmds, Arrays.copyOf(lengths, cmds.size())));
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------ helpers
+
+    private void fail(String reason) {
+        if (state == State.FAILED) {
+            return;
+        }
+        state = State.FAILED;
+        closeRdb(true);
+        listener.failed(reason);
+        if (ctx != null) {
+            ctx.close();
+        }
+    }
+
+    private void send(String... args) {
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(RespCommands.encode(args)), ctx.voidPromise());
+    }
+
+    private void ensure(int more) {
+        if (have + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(have + more, buf.length * 2));
+        }
+    }
+
+    private void consume(int n) {
+        System.arraycopy(buf, n, buf, 0, have - n);
+        have -= n;
+        if (have == 0 && buf.length > 1 << 20) {
+            buf = new byte[16 * 1024];
+        }
+    }
+
+    private int indexOf(byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (buf[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int indexOf(byte[] needle, int from, int to) {
+        outer:
+        for (int i = from; i + needle.length <= to; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (buf[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static boolean isLong(String s) {
+        try {
+            Long.parseLong(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}
