@@ -73,7 +73,7 @@ final class ReplicationReplica {
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private int pendingCommands;
     private int pendingDb;
-    private final MasterReply reply = new MasterReply();
+    private final io.relog.engine.command.DiscardedReply reply = new io.relog.engine.command.DiscardedReply();
 
     ReplicationReplica(ServerState state) {
         this.state = state;
@@ -517,11 +517,11 @@ final class ReplicationReplica {
             boolean replconf = RespCommands.is(argv[0], "replconf");
             boolean getack = replconf && argv.length >= 2 && RespCommands.is(argv[1], "getack");
             if (!replconf) {
-                reply.error = null;
+                reply.clearError();
                 e.execute(master, argv, reply);
-                if (reply.error != null) {
+                if (reply.lastError() != null) {
                     log.warn("Command '{}' from the master failed: {}", new String(argv[0],
-                            java.nio.charset.StandardCharsets.UTF_8), reply.error);
+                            java.nio.charset.StandardCharsets.UTF_8), reply.lastError());
                 }
             }
             if (master.inTransaction() || pending.size() > 0) {
@@ -554,77 +554,6 @@ final class ReplicationReplica {
             Files.deleteIfExists(p);
         } catch (IOException ignored) {
             // a temp file; the next start removes it
-        }
-    }
-
-    /** The master's replies are discarded; the last error is kept for the log. */
-    private static final class MasterReply implements Reply {
-        String error;
-
-        @Override
-        public int protocol() {
-            return 2;
-        }
-
-        @Override
-        public void ok() {
-        }
-
-        @Override
-        public void simple(String text) {
-        }
-
-        @Override
-        public void error(String text) {
-            error = text;
-        }
-
-        @Override
-        public void integer(long v) {
-        }
-
-        @Override
-        public void bulk(byte[] value) {
-        }
-
-        @Override
-        public void bulk(String value) {
-        }
-
-        @Override
-        public void nullBulk() {
-        }
-
-        @Override
-        public void nullArray() {
-        }
-
-        @Override
-        public void array(int n) {
-        }
-
-        @Override
-        public void map(int n) {
-        }
-
-        @Override
-        public void set(int n) {
-        }
-
-        @Override
-        public void push(int n) {
-        }
-
-        @Override
-        public void doubleValue(double v) {
-        }
-
-        @Override
-        public void bool(boolean v) {
-        }
-
-        @Override
-        public void verbatim(String format, byte[] text) {
         }
     }
 }

@@ -2,7 +2,6 @@ package io.relog.frontend.persistence;
 
 import io.relog.engine.Engine;
 import io.relog.engine.Session;
-import io.relog.engine.command.Reply;
 import io.relog.log.CommandLog;
 import io.relog.log.resp.RespCommands;
 import java.io.IOException;
@@ -48,7 +47,7 @@ public final class LogReplay {
         long startNanos = System.nanoTime();
         Session session = new Session(-1);
         session.select(streamDb); // the stream's database at the starting offset
-        ErrorCountingReply reply = new ErrorCountingReply();
+        io.relog.engine.command.DiscardedReply reply = new io.relog.engine.command.DiscardedReply();
         long[] counts = new long[2]; // commands, errors
         long[] nextProgress = {startNanos + PROGRESS_EVERY_NANOS};
         writer.replaying(true);
@@ -57,14 +56,14 @@ public final class LogReplay {
                 if (RespCommands.is(argv[0], "ping") || RespCommands.is(argv[0], "replconf")) {
                     return;
                 }
-                reply.error = null;
+                reply.clearError();
                 engine.execute(session, argv, reply);
                 counts[0]++;
-                if (reply.error != null) {
+                if (reply.lastError() != null) {
                     counts[1]++;
                     if (counts[1] <= 10) {
                         log.warn("Replaying the log: '{}' at offset {} failed: {}",
-                                new String(argv[0], StandardCharsets.UTF_8), offset, reply.error);
+                                new String(argv[0], StandardCharsets.UTF_8), offset, reply.lastError());
                     }
                 }
                 long now = System.nanoTime();
@@ -90,76 +89,5 @@ public final class LogReplay {
                 String.format(java.util.Locale.ROOT, "%.3f", secs),
                 counts[1] > 0 ? " (" + counts[1] + " commands failed)" : "");
         return new Replayed(counts[0], session.db());
-    }
-
-    /** Discards replies, remembering the last error. */
-    private static final class ErrorCountingReply implements Reply {
-        String error;
-
-        @Override
-        public int protocol() {
-            return 2;
-        }
-
-        @Override
-        public void ok() {
-        }
-
-        @Override
-        public void simple(String text) {
-        }
-
-        @Override
-        public void error(String text) {
-            error = text;
-        }
-
-        @Override
-        public void integer(long v) {
-        }
-
-        @Override
-        public void bulk(byte[] value) {
-        }
-
-        @Override
-        public void bulk(String value) {
-        }
-
-        @Override
-        public void nullBulk() {
-        }
-
-        @Override
-        public void nullArray() {
-        }
-
-        @Override
-        public void array(int n) {
-        }
-
-        @Override
-        public void map(int n) {
-        }
-
-        @Override
-        public void set(int n) {
-        }
-
-        @Override
-        public void push(int n) {
-        }
-
-        @Override
-        public void doubleValue(double v) {
-        }
-
-        @Override
-        public void bool(boolean v) {
-        }
-
-        @Override
-        public void verbatim(String format, byte[] text) {
-        }
     }
 }

@@ -85,7 +85,7 @@ class SnapshotConsistencyIT {
         Engine replayed = new Engine(16, Clock.SYSTEM, Propagation.DISCARD);
         EngineCommands.registerAll(replayed.commands());
         Session session = new Session(-1);
-        Reply discard = new CountingReply();
+        Reply discard = new io.relog.engine.command.DiscardedReply();
         long[] commands = {0};
         try (CommandLog log = CommandLog.open(dir.resolve("log"), LogOptions.defaults())) {
             assertThat(log.endOffset()).as("seed %d", seed).isGreaterThan(snap.offset());
@@ -138,25 +138,5 @@ class SnapshotConsistencyIT {
                 t.exec();
             }
         }
-    }
-
-    /** Discards replies. */
-    private static final class CountingReply implements Reply {
-        @Override public int protocol() { return 2; }
-        @Override public void ok() { }
-        @Override public void simple(String text) { }
-        @Override public void error(String text) { }
-        @Override public void integer(long v) { }
-        @Override public void bulk(byte[] value) { }
-        @Override public void bulk(String value) { }
-        @Override public void nullBulk() { }
-        @Override public void nullArray() { }
-        @Override public void array(int n) { }
-        @Override public void map(int n) { }
-        @Override public void set(int n) { }
-        @Override public void push(int n) { }
-        @Override public void doubleValue(double v) { }
-        @Override public void bool(boolean v) { }
-        @Override public void verbatim(String format, byte[] text) { }
     }
 }
