@@ -51,6 +51,10 @@ public final class ClientConnection extends Session {
     /** What the connection announced with REPLCONF before PSYNC. Engine thread. */
     int replListeningPort;
     final java.util.List<String> replCapa = new java.util.ArrayList<>();
+    /** The stream offset just past this client's last write (Redis' {@code woff}, for WAIT). Engine thread. */
+    long writeOffset;
+    /** A WAIT this client is blocked in, or {@code null}. Engine thread. */
+    ReplicationMaster.Wait waiting;
     /** Replies of this client held until the log is durable past them (engine thread). */
     int heldReplies;
     /**

@@ -407,7 +407,7 @@ public final class EngineLoop implements Runnable {
                     break;
                 }
                 executeCommand(c, (byte[][]) item);
-                if (engine.blockedClients().isBlocked(c)) {
+                if (engine.blockedClients().isBlocked(c) || c.waiting != null) {
                     c.held = new java.util.ArrayDeque<>(items.subList(i + 1, n));
                     consumed = i + 1;
                     break;
@@ -431,7 +431,7 @@ public final class EngineLoop implements Runnable {
     private void resumeUnblocked() {
         ClientConnection c;
         while ((c = unblocked.poll()) != null) {
-            if (c.held == null || engine.blockedClients().isBlocked(c)) {
+            if (c.held == null || engine.blockedClients().isBlocked(c) || c.waiting != null) {
                 continue;
             }
             List<Object> rest = new ArrayList<>(c.held);
@@ -446,7 +446,14 @@ public final class EngineLoop implements Runnable {
     /** Forgets a closed connection's wait and held commands. Engine thread. */
     void connectionClosed(ClientConnection c) {
         engine.blockedClients().remove(c);
+        c.waiting = null;
         c.held = null;
+    }
+
+    /** A client that was waiting outside the engine (WAIT) is answered: flush it and run what it pipelined. Engine thread. */
+    void resume(ClientConnection c) {
+        markTouched(c);
+        unblocked.add(c); // its pipelined commands run after the current command or cron, never inside it
     }
 
     /** Executes one command for {@code c}: authentication, CLIENT REPLY, then the engine. */
@@ -459,6 +466,7 @@ public final class EngineLoop implements Runnable {
         boolean wasOff = c.replyOff;
         boolean skip = c.skipNext;
         c.skipNext = false;
+        long streamBefore = state.writer.streamEnd();
         // Only a client that still has to authenticate needs the command looked up here.
         CommandSpec gate = c.authRequired() ? engine.commands().lookup(argv[0]) : null;
         if (gate != null && !gate.is(CommandFlag.NO_AUTH) && gate.arityAccepts(argv.length)) {
@@ -483,6 +491,10 @@ public final class EngineLoop implements Runnable {
             if (engine.blockedClients().hasReady()) {
                 engine.blockedClients().serveReady();
             }
+        }
+        long streamAfter = state.writer.streamEnd();
+        if (streamAfter != streamBefore) {
+            c.writeOffset = streamAfter; // WAIT waits for replicas to have this
         }
         // Every error reply counts, also inside EXEC's array and when CLIENT REPLY drops it, as in Redis.
         state.errorReplies += reply.errorReplies() - errorsBefore;
@@ -577,6 +589,7 @@ public final class EngineLoop implements Runnable {
                 log.warn("Cron task failed", e);
             }
         }
+        resumeUnblocked(); // clients a cron task answered (WAIT timeouts) run what they pipelined
     }
 
     private void releaseAll() {

@@ -51,6 +51,9 @@ final class ReplicationMaster {
                 "2.8.0", "An internal command used in replication.", this::psync));
         l.add(command("sync", 1, "admin noscript no_async_loading no_multi", "admin slow dangerous", "server",
                 "1.0.0", "An internal command used in replication.", this::sync));
+        l.add(command("wait", 3, "noscript", "slow connection", "generic", "3.0.0",
+                "Blocks until the asynchronous replication of all preceding write commands sent by the connection "
+                        + "is completed.", this::waitCommand));
         return l;
     }
 
@@ -74,6 +77,90 @@ final class ReplicationMaster {
     /** Links of connected replicas (INFO). */
     List<ReplicaLink> links() {
         return links;
+    }
+
+    // ---------------------------------------------------------------------------------- WAIT
+
+    /** A client blocked in WAIT: how many replicas must have acknowledged which offset, until when. */
+    record Wait(int replicas, long offset, long deadlineMs) {
+    }
+
+    private final List<ClientConnection> waiting = new ArrayList<>();
+    private boolean getackPending;
+    private static final byte[][] GETACK = {"REPLCONF".getBytes(StandardCharsets.US_ASCII),
+        "GETACK".getBytes(StandardCharsets.US_ASCII), "*".getBytes(StandardCharsets.US_ASCII)};
+
+    /** Replicas whose acknowledged offset is at least {@code offset}. */
+    int acknowledged(long offset) {
+        int n = 0;
+        for (ReplicaLink l : links) {
+            if (!l.isClosed() && l.state() == ReplicaLink.State.ONLINE && l.ackOffset() >= offset) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * WAIT numreplicas timeout: the number of replicas that have every write this client made, once
+     * there are {@code numreplicas} of them or the timeout (ms, 0 = none) passed. As Redis, it asks
+     * the replicas for an acknowledgement at once ({@code REPLCONF GETACK *} in the stream) and does
+     * not block inside MULTI.
+     */
+    private void waitCommand(Engine e, Session s, byte[][] a, Reply r) {
+        ClientConnection c = (ClientConnection) s;
+        if (state.replica != null && state.replica.active()) {
+            r.error("ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a "
+                    + "replica is configured to be writable (which is not the default) writes to replicas are just "
+                    + "local and are not propagated.");
+            return;
+        }
+        if (!Args.isLong(a[1]) || !Args.isLong(a[2])) {
+            r.error("ERR value is not an integer or out of range");
+            return;
+        }
+        long num = Args.parseLong(a[1]);
+        long timeout = Args.parseLong(a[2]);
+        if (timeout < 0) {
+            r.error("ERR timeout is negative");
+            return;
+        }
+        int acked = acknowledged(c.writeOffset);
+        if (acked >= num || s.inTransaction()) {
+            r.integer(acked);
+            return;
+        }
+        long deadline = timeout == 0 ? Long.MAX_VALUE : System.currentTimeMillis() + timeout;
+        c.waiting = new Wait((int) Math.min(Integer.MAX_VALUE, num), c.writeOffset, deadline);
+        waiting.add(c);
+        if (!getackPending) {
+            getackPending = true;
+            state.writer.appendPlumbing(GETACK); // ends with this iteration's batch
+        }
+    }
+
+    /** Answers the WAITs that are satisfied or timed out. Engine thread (after ACKs and from the cron). */
+    void serveWaiting() {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        for (var it = waiting.iterator(); it.hasNext();) {
+            ClientConnection c = it.next();
+            Wait w = c.waiting;
+            if (w == null || c.closed) {
+                it.remove();
+                continue;
+            }
+            int acked = acknowledged(w.offset());
+            if (acked >= w.replicas() || now >= w.deadlineMs()) {
+                it.remove();
+                c.waiting = null;
+                c.reply().protocol(c.protocol());
+                c.reply().integer(acked);
+                state.loop.resume(c);
+            }
+        }
     }
 
     // ----------------------------------------------------------------------------- handshake
@@ -104,6 +191,7 @@ final class ReplicationMaster {
                     // REPLCONF ACK <offset> [FACK <offset>]: no reply, as in Redis.
                     if (c.replicaLink != null && Args.isLong(a[i + 1])) {
                         c.replicaLink.ack(Args.parseLong(a[i + 1]), System.currentTimeMillis());
+                        serveWaiting();
                     }
                     return;
                 }
@@ -207,6 +295,8 @@ final class ReplicationMaster {
 
     /** Drops closed links, appends a keep-alive PING to the stream, disconnects timed-out replicas. */
     void cron() {
+        getackPending = false;
+        serveWaiting();
         links.removeIf(ReplicaLink::isClosed);
         if (links.isEmpty()) {
             return;

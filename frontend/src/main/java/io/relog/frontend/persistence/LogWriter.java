@@ -126,6 +126,14 @@ public final class LogWriter implements Propagation {
     // ------------------------------------------------------------------ the engine's write stream
 
     /**
+     * The stream's end offset including the batch being built: where the last write executed so
+     * far ends (a client's {@code woff} for WAIT). Engine thread.
+     */
+    public long streamEnd() {
+        return commandLog.endOffset() + batch.size();
+    }
+
+    /**
      * Appends replication plumbing to the stream as it is (a keep-alive {@code PING}, {@code
      * REPLCONF GETACK}): no {@code SELECT} before it and no keyspace change. Engine thread.
      */
