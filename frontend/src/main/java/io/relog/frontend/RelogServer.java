@@ -183,6 +183,7 @@ public final class RelogServer implements AutoCloseable {
         loop.addIterationHook(snapshotScheduler::afterIteration); // after the writer's: at a batch boundary
         loop.addCronHook(snapshotScheduler::cron);
         loop.addCronHook(state.replication::cron);
+        loop.addIterationHook(state.replication::afterIteration);
         loop.addCronHook(state.replica::cron);
         configureSnapshots(snapshotScheduler, config);
         snapshotScheduler.start(loop::execute);

@@ -294,8 +294,12 @@ final class ReplicationMaster {
     // ---------------------------------------------------------------------------------- cron
 
     /** Drops closed links, appends a keep-alive PING to the stream, disconnects timed-out replicas. */
-    void cron() {
+    /** After each engine iteration: the GETACK a WAIT asked for is in that iteration's batch; the next WAIT asks again. */
+    void afterIteration() {
         getackPending = false;
+    }
+
+    void cron() {
         serveWaiting();
         links.removeIf(ReplicaLink::isClosed);
         if (links.isEmpty()) {
