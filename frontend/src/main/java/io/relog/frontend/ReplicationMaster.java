@@ -299,8 +299,43 @@ final class ReplicationMaster {
         getackPending = false;
     }
 
+    static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
+
+    /** Replicas online whose last acknowledgement is at most {@code min-replicas-max-lag} seconds old. */
+    int goodReplicas() {
+        long maxLagMs = Long.parseLong(state.config().get("min-replicas-max-lag")) * 1000;
+        long now = System.currentTimeMillis();
+        int n = 0;
+        for (ReplicaLink l : links) {
+            if (!l.isClosed() && l.state() == ReplicaLink.State.ONLINE && now - l.ackTimeMs() <= maxLagMs) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * {@code min-replicas-to-write}: a master with fewer good replicas refuses writes with
+     * {@code -NOREPLICAS}, as Redis does (reads and PING go on). A replica's own READONLY wins.
+     */
+    private void applyMinReplicas() {
+        if (state.replica != null && state.replica.active()) {
+            return;
+        }
+        long min = Long.parseLong(state.config().get("min-replicas-to-write"));
+        long maxLag = Long.parseLong(state.config().get("min-replicas-max-lag"));
+        boolean refuse = min > 0 && maxLag > 0 && goodReplicas() < min;
+        String now = state.engine().readOnlyDenial();
+        if (refuse && now == null) {
+            state.engine().setReadOnlyDenial(NOREPLICAS);
+        } else if (!refuse && NOREPLICAS.equals(now)) {
+            state.engine().setReadOnlyDenial(null);
+        }
+    }
+
     void cron() {
         serveWaiting();
+        applyMinReplicas();
         links.removeIf(ReplicaLink::isClosed);
         if (links.isEmpty()) {
             return;

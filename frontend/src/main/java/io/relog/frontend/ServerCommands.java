@@ -793,6 +793,10 @@ final class ServerCommands {
                 }
                 var links = state.replication.links().stream().filter(l -> !l.isClosed()).toList();
                 field(sb, "connected_slaves", links.size());
+                if (Long.parseLong(c.get("min-replicas-to-write")) > 0
+                        && Long.parseLong(c.get("min-replicas-max-lag")) > 0) {
+                    field(sb, "min_slaves_good_slaves", state.replication.goodReplicas());
+                }
                 long nowMs = System.currentTimeMillis();
                 for (int i = 0; i < links.size(); i++) {
                     var l = links.get(i);

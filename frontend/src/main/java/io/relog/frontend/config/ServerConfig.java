@@ -132,6 +132,10 @@ public final class ServerConfig {
         add(Directive.integer("repl-ping-replica-period", 10, 1, Integer.MAX_VALUE, true));
         alias("repl-ping-slave-period", "repl-ping-replica-period");
         add(Directive.integer("repl-timeout", 60, 1, Integer.MAX_VALUE, true));
+        add(Directive.integer("min-replicas-to-write", 0, 0, Integer.MAX_VALUE, true));
+        alias("min-slaves-to-write", "min-replicas-to-write");
+        add(Directive.integer("min-replicas-max-lag", 10, 0, Integer.MAX_VALUE, true));
+        alias("min-slaves-max-lag", "min-replicas-max-lag");
         add(Directive.bool("repl-diskless-sync", "yes", true));
         add(Directive.custom("replicaof", "", false, true, ServerConfig::checkReplicaof));
         alias("slaveof", "replicaof");

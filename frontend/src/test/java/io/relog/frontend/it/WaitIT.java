@@ -55,4 +55,28 @@ class WaitIT {
             }
         }
     }
+
+    @Test
+    void minReplicasToWriteRefusesWritesUntilEnoughReplicasAcknowledge() throws Exception {
+        try (RelogServer master = RelogReplicaIT.relog(masterDir, "--min-replicas-to-write", "1",
+                "--min-replicas-max-lag", "10"); Jedis m = new Jedis("127.0.0.1", master.port())) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> {
+                try {
+                    m.set("x", "1");
+                    return false;
+                } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                    return e.getMessage().equals("NOREPLICAS Not enough good replicas to write.");
+                }
+            });
+            assertThat(m.ping()).isEqualTo("PONG");
+            assertThat(m.get("x")).isNull();
+            assertThat(RedisReplicaOfRelogIT.info(m, "replication").get("min_slaves_good_slaves")).isEqualTo("0");
+            try (RelogServer replica = RelogReplicaIT.relog(replicaDir, "--replicaof", "127.0.0.1",
+                    Integer.toString(master.port())); Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).ignoreExceptions()
+                        .until(() -> "OK".equals(m.set("x", "2")));
+                assertThat(RedisReplicaOfRelogIT.info(m, "replication").get("min_slaves_good_slaves")).isEqualTo("1");
+            }
+        }
+    }
 }

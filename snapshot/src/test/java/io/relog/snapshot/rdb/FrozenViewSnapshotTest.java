@@ -32,7 +32,7 @@ class FrozenViewSnapshotTest {
 
     @Test
     void snapshotUnderConcurrentWritesEqualsStateAtFreeze() throws Exception {
-        long seed = System.nanoTime();
+        long seed = Long.getLong("relog.seed", System.nanoTime());
         Random r = new Random(seed);
         Engine engine = new Engine(2, Clock.SYSTEM, Propagation.DISCARD);
         Database[] live = {engine.db(0), engine.db(1)};
@@ -73,9 +73,27 @@ class FrozenViewSnapshotTest {
         mutate(r, live, 2000);
         byte[] rdb = snapshot.get();
         RdbLoad load = RdbReader.read(new ByteArrayInputStream(rdb), rdb.length, RdbReader.Options.defaults(2));
-        assertThat(Keyspaces.model(load.databases())).as("seed %d", seed).isEqualTo(atFreeze);
+        // Encodings aside: a hash that grew into a hashtable and shrank back under the listpack
+        // limits loads as a listpack, as in Redis (the RDB holds content, not the encoding).
+        assertThat(withoutEncodings(Keyspaces.model(load.databases()))).as("seed %d", seed)
+                .isEqualTo(withoutEncodings(atFreeze));
         assertThat(Keyspaces.model(views)).as("the views never change").isEqualTo(atFreeze);
         assertThat(Keyspaces.model(live)).as("the live keyspace did change").isNotEqualTo(atFreeze);
+    }
+
+    /** The model with each key's encoding (element 1: type, encoding, value, ...) left out. */
+    private static List<Map<ByteBuffer, List<Object>>> withoutEncodings(List<Map<ByteBuffer, List<Object>>> model) {
+        List<Map<ByteBuffer, List<Object>>> out = new ArrayList<>();
+        for (Map<ByteBuffer, List<Object>> db : model) {
+            Map<ByteBuffer, List<Object>> m = new java.util.HashMap<>();
+            db.forEach((k, v) -> {
+                List<Object> copy = new ArrayList<>(v);
+                copy.remove(1);
+                m.put(k, copy);
+            });
+            out.add(m);
+        }
+        return out;
     }
 
     /** {@code n} random in-place changes through {@link Database#editable}, as commands make them. */
