@@ -387,7 +387,7 @@ public final class RelogServer implements AutoCloseable {
             writer.close();
             Path marker = writer.commandLog().dir().resolve(CLEAN_SHUTDOWN_MARKER);
             Files.write(marker, new byte[0]);
-            ReplicationHistory.syncDirectory(marker.getParent());
+            io.relog.log.DirectorySync.fsync(marker.getParent());
             log.info("The log is closed at offset {}", writer.commandLog().endOffset());
         } catch (java.io.IOException e) {
             log.warn("Error closing the log: {}", e.getMessage());

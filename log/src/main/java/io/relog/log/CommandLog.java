@@ -353,6 +353,7 @@ public final class CommandLog implements AutoCloseable {
             directoryUnsynced = true;
             segments.put(s.baseOffset(), s);
             active = s;
+            rollError = null;
             try {
                 old.trimPreallocation(); // a closed segment is exactly its stream
             } catch (IOException e) {
@@ -360,8 +361,19 @@ public final class CommandLog implements AutoCloseable {
             }
             return true;
         } catch (IOException e) {
-            return false; // keep appending to the current segment; the next full check tries again
+            rollError = e; // keep appending to the current segment; the next full check tries again
+            return false;
         }
+    }
+
+    private volatile IOException rollError;
+
+    /**
+     * Why the last attempt to roll the active segment failed, or {@code null} if it succeeded (or
+     * none was needed): the log goes on in the current segment, growing past its size limit.
+     */
+    public IOException rollError() {
+        return rollError;
     }
 
     // -------------------------------------------------------------------------------- syncing
@@ -384,7 +396,7 @@ public final class CommandLog implements AutoCloseable {
                 if (directoryUnsynced) {
                     directoryUnsynced = false; // cleared first: a roll during the fsync sets it again
                     try {
-                        ReplicationHistory.syncDirectory(dir);
+                        DirectorySync.fsync(dir);
                     } catch (IOException e) {
                         directoryUnsynced = true;
                         throw e;
@@ -622,7 +634,7 @@ public final class CommandLog implements AutoCloseable {
             startOffset = newStartOffset;
             endOffset = newStartOffset;
             writtenOffset = newStartOffset;
-            ReplicationHistory.syncDirectory(dir);
+            DirectorySync.fsync(dir);
             directoryUnsynced = false;
             syncedOffset = newStartOffset;
         }

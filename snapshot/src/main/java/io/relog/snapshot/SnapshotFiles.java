@@ -106,6 +106,26 @@ public final class SnapshotFiles {
         return new Snapshot(offset, target, Files.size(target));
     }
 
+    /**
+     * Makes the complete, fsynced RDB file {@code rdb} (on the same filesystem, e.g. a replica's
+     * full-sync download) the snapshot at {@code offset}: atomic rename into place, directory fsync.
+     */
+    public Snapshot adopt(Path rdb, long offset) throws IOException {
+        boolean created = !Files.isDirectory(dir);
+        Files.createDirectories(dir);
+        if (created) {
+            syncDirectory(dir.getParent());
+        }
+        Path target = dir.resolve(fileName(offset));
+        try {
+            Files.move(rdb, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + rdb + " atomically", e);
+        }
+        syncDirectory(dir);
+        return new Snapshot(offset, target, Files.size(target));
+    }
+
     /** Every complete snapshot, oldest (lowest offset) first; none if the directory does not exist. */
     public List<Snapshot> list() throws IOException {
         List<Snapshot> out = new ArrayList<>();

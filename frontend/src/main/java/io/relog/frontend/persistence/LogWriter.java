@@ -37,6 +37,8 @@ public final class LogWriter implements Propagation {
     private boolean appendonly;
     private String appendfsync;
     private boolean replaying;
+    /** The roll failure last reported, so each is logged once. */
+    private IOException reportedRollError;
     /** This iteration appended a batch (reset when the reply gate asks). */
     private boolean appendedThisIteration;
     /** While a replica: the log takes its master's stream ({@link #appendRaw}), not the engine's propagation. */
@@ -216,6 +218,14 @@ public final class LogWriter implements Propagation {
         }
         if (commandLog.activeSegmentEmpty() && !replicating) {
             engine.propagator().forgetSelectedDb(); // a new segment begins with a SELECT
+        }
+        IOException rollError = commandLog.rollError();
+        if (rollError != reportedRollError) {
+            reportedRollError = rollError;
+            if (rollError != null) {
+                log.warn("Cannot start a new log segment ({}); the current one grows past log-segment-bytes",
+                        reason(rollError));
+            }
         }
         if (syncer.policy() == LogSyncer.Policy.ALWAYS) {
             syncer.request();

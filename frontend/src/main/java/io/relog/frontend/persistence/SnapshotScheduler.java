@@ -128,13 +128,9 @@ public final class SnapshotScheduler {
         for (SnapshotFiles.Snapshot old : files.list()) {
             java.nio.file.Files.deleteIfExists(old.path());
         }
-        java.nio.file.Path target = files.directory().resolve(SnapshotFiles.fileName(offset));
-        java.nio.file.Files.createDirectories(files.directory());
-        java.nio.file.Files.move(rdb, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        ReplicationHistory.syncDirectory(files.directory());
-        lastPath = target;
-        restoredFrom(offset, java.nio.file.Files.size(target), System.currentTimeMillis() / 1000);
+        SnapshotFiles.Snapshot s = files.adopt(rdb, offset);
+        lastPath = s.path();
+        restoredFrom(offset, s.size(), System.currentTimeMillis() / 1000);
     }
 
     // ------------------------------------------------------------------------------ requests
