@@ -608,6 +608,20 @@ public final class Engine {
         return views;
     }
 
+    /**
+     * Estimated bytes that the views returned by the last {@link #freeze()} keep alive beyond the
+     * live data set: nodes and arrays writes had to copy since, and values they dropped from nodes
+     * still shared with the views (see {@link io.relog.engine.keyspace.EditToken}). Relog's
+     * counterpart of the copy-on-write memory of a forked Redis child. Engine thread.
+     */
+    public long retainedBytesSinceFreeze() {
+        long b = 0;
+        for (Database db : dbs) {
+            b += db.retainedBytesSinceFreeze();
+        }
+        return b;
+    }
+
     // ------------------------------------------------------------------ propagation and counters
 
     /**

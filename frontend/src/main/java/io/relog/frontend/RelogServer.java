@@ -370,6 +370,7 @@ public final class RelogServer implements AutoCloseable {
         s.configure(config.saveRules(), Long.parseLong(config.get("snapshot-log-growth-percent")),
                 Long.parseLong(config.get("snapshot-log-growth-min-size")),
                 config.get("stop-writes-on-bgsave-error").equals("yes"));
+        s.keySaveDelayMicros(Math.max(0, Long.parseLong(config.get("rdb-key-save-delay"))));
     }
 
     /** Closes the log (fsyncing it) and marks the stop as clean; first a snapshot if save rules ask for one. */

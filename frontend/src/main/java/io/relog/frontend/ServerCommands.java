@@ -694,8 +694,10 @@ final class ServerCommands {
                 sb.append("# Persistence\r\n");
                 field(sb, "loading", 0);
                 field(sb, "async_loading", 0);
-                field(sb, "current_cow_peak", 0);
-                field(sb, "current_cow_size", 0);
+                // No fork: the "copy-on-write" is what the snapshot's frozen view keeps alive
+                // (see EditToken); it only grows while the view is held, so peak = current.
+                field(sb, "current_cow_peak", state.snapshots.currentRetainedBytes());
+                field(sb, "current_cow_size", state.snapshots.currentRetainedBytes());
                 field(sb, "current_fork_perc", "0.00");
                 field(sb, "current_save_keys_processed", 0);
                 field(sb, "current_save_keys_total", 0);
@@ -707,7 +709,7 @@ final class ServerCommands {
                 field(sb, "rdb_last_bgsave_time_sec", snap.lastDurationSec());
                 field(sb, "rdb_current_bgsave_time_sec", snap.currentDurationSec());
                 field(sb, "rdb_saves", snap.saves());
-                field(sb, "rdb_last_cow_size", 0);
+                field(sb, "rdb_last_cow_size", snap.lastRetainedBytes());
                 field(sb, "rdb_last_snapshot_offset", snap.lastOffset());
                 field(sb, "aof_enabled", c.appendonly() ? 1 : 0);
                 field(sb, "aof_rewrite_in_progress", 0);

@@ -65,7 +65,12 @@ public final class SnapshotFiles {
 
     /** Writes the frozen {@code views} as the snapshot at log offset {@code offset}. */
     public Snapshot write(long offset, Database[] views, RdbAux aux) throws IOException {
-        return write(offset, out -> RdbWriter.write(views, aux, out));
+        return write(offset, views, aux, 0);
+    }
+
+    /** Like {@link #write(long, Database[], RdbAux)}, pausing {@code keyDelayMicros} after each key (tests). */
+    public Snapshot write(long offset, Database[] views, RdbAux aux, long keyDelayMicros) throws IOException {
+        return write(offset, out -> RdbWriter.write(views, aux, out, keyDelayMicros));
     }
 
     /**

@@ -66,7 +66,7 @@ public final class ChampMap {
 
     /** An empty, mutable map. */
     public ChampMap() {
-        this(EMPTY, 0, new Object());
+        this(EMPTY, 0, new EditToken());
     }
 
     private ChampMap(Node root, int size, Object owner) {
@@ -294,7 +294,7 @@ public final class ChampMap {
     public ChampMap freeze() {
         checkMutable();
         ChampMap view = new ChampMap(root, size, null);
-        owner = new Object();
+        owner = new EditToken();
         return view;
     }
 
@@ -328,9 +328,9 @@ public final class ChampMap {
      */
     public ChampMap mutableCopy() {
         if (owner != null) {
-            owner = new Object(); // the copy and this map must not own the shared nodes
+            owner = new EditToken(); // the copy and this map must not own the shared nodes
         }
-        return new ChampMap(root, size, new Object());
+        return new ChampMap(root, size, new EditToken());
     }
 
     private void checkMutable() {
@@ -483,7 +483,39 @@ public final class ChampMap {
     // ------------------------------------------------------------------ mutation internals
 
     private Node editable(Node node) {
-        return node.owner == owner ? node : node.copy(owner);
+        if (node.owner == owner) {
+            return node;
+        }
+        EditToken.charge(owner, node.bytes());
+        return node.copy(owner);
+    }
+
+    /**
+     * Accounts for {@code node} being replaced by a new node (a resize): if it is shared, the
+     * sharer keeps it alive (see {@link EditToken}).
+     */
+    private void replaced(Node node) {
+        if (node.owner != owner && node != EMPTY) { // the shared empty root costs nothing
+            EditToken.charge(owner, node.bytes());
+        }
+    }
+
+    /** Accounts for {@code value} leaving {@code node}: if the node is shared, the sharer keeps the value alive. */
+    private void dropped(Node node, Object value) {
+        if (node.owner != owner) {
+            EditToken.charge(owner, EditToken.valueBytes(value));
+        }
+    }
+
+    /**
+     * Accounts for the value of the data entry at {@code bit} leaving {@code node}: the sharer
+     * keeps it alive if the node is shared, or if the entry was inherited from a shared node when
+     * this one was copied from it and has not been replaced since.
+     */
+    private void droppedAt(Node node, int bit, Object value) {
+        if (node.owner != owner || (node.inherited & bit) != 0) {
+            EditToken.charge(owner, EditToken.valueBytes(value));
+        }
     }
 
     private Node put(Node node, byte[] key, int hash, Object value, int meta, int shift) {
@@ -492,12 +524,14 @@ public final class ChampMap {
             int i = node.collisionIndex(key);
             if (i >= 0) {
                 lastPrevious = node.slots[2 * i + 1];
+                dropped(node, lastPrevious);
                 Node n = editable(node);
                 n.slots[2 * i + 1] = value;
                 n.meta[i] = metaWord;
                 return n;
             }
             lastChangedSize = true;
+            replaced(node);
             int len = node.meta.length;
             Object[] slots = Arrays.copyOf(node.slots, 2 * len + 2);
             slots[2 * len] = key;
@@ -512,14 +546,17 @@ public final class ChampMap {
             byte[] k = (byte[]) node.slots[2 * i];
             if ((int) node.meta[i] == hash && Arrays.equals(k, key)) {
                 lastPrevious = node.slots[2 * i + 1];
+                droppedAt(node, bit, lastPrevious);
                 Node n = editable(node);
                 n.slots[2 * i + 1] = value;
                 n.meta[i] = metaWord;
+                n.inherited &= ~bit;
                 return n;
             }
             // Two entries at one position: push both down into a new sub-node.
             lastChangedSize = true;
             Node sub = pair(k, node.slots[2 * i + 1], node.meta[i], key, value, metaWord, shift + BITS);
+            replaced(node);
             return node.dataToNode(owner, bit, i, sub);
         }
         if ((node.nodeMap & bit) != 0) {
@@ -533,6 +570,7 @@ public final class ChampMap {
             return n;
         }
         lastChangedSize = true;
+        replaced(node);
         return node.insertData(owner, bit, key, value, metaWord);
     }
 
@@ -567,6 +605,8 @@ public final class ChampMap {
             }
             lastPrevious = node.slots[2 * i + 1];
             lastChangedSize = true;
+            dropped(node, lastPrevious);
+            replaced(node);
             int len = node.meta.length;
             Object[] slots = new Object[2 * len - 2];
             System.arraycopy(node.slots, 0, slots, 0, 2 * i);
@@ -584,6 +624,8 @@ public final class ChampMap {
             }
             lastPrevious = node.slots[2 * i + 1];
             lastChangedSize = true;
+            droppedAt(node, bit, lastPrevious);
+            replaced(node);
             return node.removeData(owner, bit, i);
         }
         if ((node.nodeMap & bit) != 0) {
@@ -594,6 +636,7 @@ public final class ChampMap {
             }
             if (newSub.nodeMap == 0 && newSub.meta.length == 1) {
                 // Inline the lone entry into this node.
+                replaced(node);
                 return node.nodeToData(owner, bit, (byte[]) newSub.slots[0], newSub.slots[1], newSub.meta[0]);
             }
             Node n = editable(node);
@@ -615,6 +658,12 @@ public final class ChampMap {
         int nodeMap;
         Object[] slots;
         long[] meta;
+        /**
+         * The data entries (by position bit, like {@code dataMap}) whose values this node shares
+         * with the shared node it was copied from: replacing or removing one leaves the old value
+         * alive for the sharer (see {@link EditToken}). Accounting only; 0 for collision nodes.
+         */
+        int inherited;
 
         Node(Object owner, int dataMap, int nodeMap, Object[] slots, long[] meta) {
             this.owner = owner;
@@ -625,7 +674,24 @@ public final class ChampMap {
         }
 
         Node copy(Object newOwner) {
-            return new Node(newOwner, dataMap, nodeMap, slots.clone(), meta.clone());
+            Node n = new Node(newOwner, dataMap, nodeMap, slots.clone(), meta.clone());
+            n.inherited = dataMap;
+            return n;
+        }
+
+        /** {@link #inherited} as a node replacing this one under {@code newOwner} starts with it. */
+        int inheritedFor(Object newOwner) {
+            return owner == newOwner ? inherited : dataMap;
+        }
+
+        private Node withInherited(int mask) {
+            inherited = mask & dataMap;
+            return this;
+        }
+
+        /** Heap bytes of this node and its two arrays (see {@link EditToken}). */
+        long bytes() {
+            return 40 + EditToken.referenceArrayBytes(slots.length) + EditToken.primitiveArrayBytes(meta.length, 8);
         }
 
         int subIndex(int bit) {
@@ -656,7 +722,7 @@ public final class ChampMap {
             System.arraycopy(meta, 0, m, 0, i);
             m[i] = metaWord;
             System.arraycopy(meta, i, m, i + 1, meta.length - i);
-            return new Node(owner, dataMap | bit, nodeMap, s, m);
+            return new Node(owner, dataMap | bit, nodeMap, s, m).withInherited(inheritedFor(owner) & ~bit);
         }
 
         Node removeData(Object owner, int bit, int i) {
@@ -666,7 +732,7 @@ public final class ChampMap {
             long[] m = new long[meta.length - 1];
             System.arraycopy(meta, 0, m, 0, i);
             System.arraycopy(meta, i + 1, m, i, meta.length - i - 1);
-            return new Node(owner, dataMap & ~bit, nodeMap, s, m);
+            return new Node(owner, dataMap & ~bit, nodeMap, s, m).withInherited(inheritedFor(owner) & ~bit);
         }
 
         /** Replaces data entry {@code i} at {@code bit} with sub-node {@code sub}. */
@@ -688,7 +754,7 @@ public final class ChampMap {
             long[] m = new long[meta.length - 1];
             System.arraycopy(meta, 0, m, 0, i);
             System.arraycopy(meta, i + 1, m, i, meta.length - i - 1);
-            return new Node(owner, dataMap & ~bit, newNodeMap, s, m);
+            return new Node(owner, dataMap & ~bit, newNodeMap, s, m).withInherited(inheritedFor(owner) & ~bit);
         }
 
         /** Replaces the sub-node at {@code bit} with a data entry. */
@@ -710,7 +776,7 @@ public final class ChampMap {
             System.arraycopy(meta, 0, m, 0, i);
             m[i] = metaWord;
             System.arraycopy(meta, i, m, i + 1, meta.length - i);
-            return new Node(owner, dataMap | bit, nodeMap & ~bit, s, m);
+            return new Node(owner, dataMap | bit, nodeMap & ~bit, s, m).withInherited(inheritedFor(owner) & ~bit);
         }
     }
 }

@@ -193,6 +193,22 @@ public final class Database {
         return new Database(index, keys.mutableCopy(), expires.mutableCopy());
     }
 
+    /**
+     * Bytes this database's writes have kept alive for a sharer since its edit tokens were last
+     * replaced ({@link #freeze()}): the memory a frozen view of it costs beyond the live data. An
+     * estimate; see {@link EditToken}. Writer thread.
+     */
+    public long retainedBytesSinceFreeze() {
+        long b = 0;
+        if (keys.editToken() instanceof EditToken t) {
+            b += t.retainedBytes();
+        }
+        if (expires.editToken() instanceof EditToken t) {
+            b += t.retainedBytes();
+        }
+        return b;
+    }
+
     public boolean isFrozen() {
         return keys.isFrozen();
     }

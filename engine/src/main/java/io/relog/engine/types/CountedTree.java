@@ -59,6 +59,16 @@ public final class CountedTree {
             this.maxes = from.maxes == null ? null : from.maxes.clone();
         }
 
+        /** Heap bytes of this node and its arrays (see {@link io.relog.engine.keyspace.EditToken}). */
+        long bytes() {
+            long b = 24 + io.relog.engine.keyspace.EditToken.referenceArrayBytes(items.length);
+            if (counts != null) {
+                b += io.relog.engine.keyspace.EditToken.primitiveArrayBytes(counts.length, 4)
+                        + io.relog.engine.keyspace.EditToken.referenceArrayBytes(maxes.length);
+            }
+            return b;
+        }
+
         /** The last element below this node, which must not be empty. */
         Object last() {
             return counts == null ? items[n - 1] : maxes[n - 1];
@@ -187,7 +197,12 @@ public final class CountedTree {
     }
 
     private Node editable(Node node) {
-        return node.owner == owner ? node : new Node(owner, node);
+        if (node.owner == owner) {
+            return node;
+        }
+        // The shared original stays alive for whoever shares it (a frozen view): see EditToken.
+        io.relog.engine.keyspace.EditToken.charge(owner, node.bytes());
+        return new Node(owner, node);
     }
 
     // ------------------------------------------------------------------ positional access

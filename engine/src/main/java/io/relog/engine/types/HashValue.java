@@ -80,6 +80,10 @@ public final class HashValue extends CollectionValue {
 
     @Override
     protected HashValue copyOwnedBy(Object token) {
+        if (map == null) {
+            io.relog.engine.keyspace.EditToken.charge(token,
+                    io.relog.engine.keyspace.EditToken.primitiveArrayBytes(packed.length, 1));
+        }
         return map == null
                 ? new HashValue(token, Arrays.copyOf(packed, used), used, count, null)
                 : new HashValue(token, null, 0, 0, map.withOwner(token));

@@ -84,6 +84,10 @@ public final class SetValue extends CollectionValue {
 
     @Override
     protected SetValue copyOwnedBy(Object token) {
+        if (map == null) {
+            io.relog.engine.keyspace.EditToken.charge(token,
+                    io.relog.engine.keyspace.EditToken.primitiveArrayBytes(ints.length, 1));
+        }
         return map == null
                 ? new SetValue(token, Arrays.copyOf(ints, count * width), width, count, null)
                 : new SetValue(token, null, 0, 0, map.withOwner(token));

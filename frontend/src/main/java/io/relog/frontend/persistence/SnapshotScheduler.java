@@ -70,6 +70,9 @@ public final class SnapshotScheduler {
     private long lastDurationSec = -1;
     private long saves;
     private long lastOffset = -1;
+    /** Memory the last background snapshot's frozen view kept alive beyond the live data (INFO rdb_last_cow_size). */
+    private long lastRetainedBytes;
+    private volatile long keySaveDelayMicros;
     private long lastBytes;
     private java.nio.file.Path lastPath;
     private final List<Runnable> afterNext = new ArrayList<>();
@@ -103,6 +106,14 @@ public final class SnapshotScheduler {
         this.growthMinBytes = growthMinBytes;
         this.stopWritesOnError = stopWritesOnError;
         writer.snapshotDenial(snapshotDenial());
+    }
+
+    /**
+     * {@code rdb-key-save-delay}: microseconds a background snapshot pauses after each key, as in
+     * Redis, where tests use it to keep a snapshot running while they write. 0: none.
+     */
+    public void keySaveDelayMicros(long micros) {
+        this.keySaveDelayMicros = micros;
     }
 
     /** The snapshot the last start restored from: the base for log growth and the restore floor. */
@@ -255,11 +266,14 @@ public final class SnapshotScheduler {
         RdbAux aux = new RdbAux(RdbAux.REDIS_VERSION, startMs / 1000,
                 Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory(), id.replid(), offset,
                 Math.max(0, streamDb), false);
-        return files.write(offset, frozen, aux);
+        return files.write(offset, frozen, aux, keySaveDelayMicros);
     }
 
     private void finished(Outcome o, long dirty, long start) {
         inProgress = false;
+        // Read before anything else can freeze again: the tokens handed out by this snapshot's
+        // freeze carry what the writes since cost in copies (see EditToken).
+        lastRetainedBytes = engine.retainedBytesSinceFreeze();
         if (o.failure() == null) {
             lastPath = lastWritten;
             succeeded(o.offset(), o.bytes(), dirty, start);
@@ -354,6 +368,21 @@ public final class SnapshotScheduler {
     }
 
     /** Offset of the newest snapshot, or -1. */
+    /**
+     * Estimated bytes the frozen view of the last background snapshot kept alive beyond the live
+     * data set, read when it finished: Relog's counterpart of Redis' {@code rdb_last_cow_size}
+     * (see {@link io.relog.engine.keyspace.EditToken}). 0 for {@code SAVE}, which blocks writes.
+     * Engine thread.
+     */
+    public long lastRetainedBytes() {
+        return lastRetainedBytes;
+    }
+
+    /** The same estimate for the snapshot in progress, 0 when none is. Engine thread. */
+    public long currentRetainedBytes() {
+        return inProgress ? engine.retainedBytesSinceFreeze() : 0;
+    }
+
     public long lastOffset() {
         return lastOffset;
     }

@@ -34,6 +34,15 @@ public final class RdbWriter {
      * @throws IllegalArgumentException if a database is not a frozen view
      */
     public static long write(Database[] views, RdbAux aux, OutputStream out) throws IOException {
+        return write(views, aux, out, 0);
+    }
+
+    /**
+     * Like {@link #write(Database[], RdbAux, OutputStream)}, sleeping {@code keyDelayMicros}
+     * after each key: Redis' {@code rdb-key-save-delay}, which tests use to keep a snapshot in
+     * progress long enough to write under it. 0 means no delay.
+     */
+    public static long write(Database[] views, RdbAux aux, OutputStream out, long keyDelayMicros) throws IOException {
         for (Database db : views) {
             if (!db.isFrozen()) {
                 throw new IllegalArgumentException("database " + db.index() + " is not a frozen view");
@@ -53,7 +62,7 @@ public final class RdbWriter {
         writeAux(rdb, "aof-base", aux.aofBase() ? "1" : "0");
         for (Database db : views) {
             if (db.size() > 0) {
-                writeDatabase(rdb, db);
+                writeDatabase(rdb, db, keyDelayMicros);
             }
         }
         rdb.writeByte(Rdb.OPCODE_EOF);
@@ -69,7 +78,7 @@ public final class RdbWriter {
         rdb.writeString(value);
     }
 
-    private static void writeDatabase(RdbOutput rdb, Database db) throws IOException {
+    private static void writeDatabase(RdbOutput rdb, Database db, long keyDelayMicros) throws IOException {
         rdb.writeByte(Rdb.OPCODE_SELECTDB);
         rdb.writeLength(db.index());
         rdb.writeByte(Rdb.OPCODE_RESIZEDB);
@@ -89,6 +98,9 @@ public final class RdbWriter {
                     rdb.writeByte(RdbOutput.typeOf(value));
                     rdb.writeString(key);
                     rdb.writeValue(value);
+                    if (keyDelayMicros > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(keyDelayMicros * 1000);
+                    }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
