@@ -443,7 +443,7 @@ redis_cow=$(g redis.extra_pss)
 row "peak extra Pss, process + children (MiB)" "$(mib "$redis_cow")" "$(mib "$(g relog.extra_pss)")" "$(ratio "$(g relog.extra_pss)" "$redis_cow")" \
     "<= 0.20: $(awk -v a="$(g relog.extra_pss)" -v b="$redis_cow" 'BEGIN {if (a == "" || b == "") print "n/a"; else print (a <= 0.2 * b) ? "met" : "NOT met"}')"
 row "peak extra RSS, process + children (MiB)" "$(mib "$(g redis.extra_rss)")" "$(mib "$(g relog.extra_rss)")" "" "(sums shared pages twice for redis)"
-row "redis: rdb_last_cow_size (MiB)" "$(mib "$(g redis.rdb_last_cow_size)")" "$(mib "$(g relog.rdb_last_cow_size)")" "" "(Relog reports 0)"
+row "rdb_last_cow_size (MiB)" "$(mib "$(g redis.rdb_last_cow_size)")" "$(mib "$(g relog.rdb_last_cow_size)")" "$(ratio "$(g relog.rdb_last_cow_size)" "$(g redis.rdb_last_cow_size)")" "(Relog: what the frozen view retained, an upper bound)"
 row "redis: fork child peak Private_Dirty (MiB)" "$(mib "$(g redis.peak_child_private_dirty)")" "-" ""
 live_extra=
 [ -n "$(g relog.live_before_mib)" ] && [ -n "$(g relog.live_during_mib)" ] && live_extra=$(( $(g relog.live_during_mib) - $(g relog.live_before_mib) ))

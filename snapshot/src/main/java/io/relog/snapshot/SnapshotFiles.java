@@ -65,12 +65,18 @@ public final class SnapshotFiles {
 
     /** Writes the frozen {@code views} as the snapshot at log offset {@code offset}. */
     public Snapshot write(long offset, Database[] views, RdbAux aux) throws IOException {
-        return write(offset, views, aux, 0);
+        return write(offset, out -> RdbWriter.write(views, aux, out));
     }
 
-    /** Like {@link #write(long, Database[], RdbAux)}, pausing {@code keyDelayMicros} after each key (tests). */
-    public Snapshot write(long offset, Database[] views, RdbAux aux, long keyDelayMicros) throws IOException {
-        return write(offset, out -> RdbWriter.write(views, aux, out, keyDelayMicros));
+    /**
+     * Like {@link #write(long, Database[], RdbAux)} for a running server: consumes the views,
+     * letting go of each key once written so that the part already written stops costing memory
+     * when writes replace it (see {@link RdbWriter#write(Database[], RdbAux, java.io.OutputStream,
+     * long, boolean)}), and pauses {@code keyDelayMicros} after each key ({@code rdb-key-save-delay}).
+     * The views' key sets are empty afterwards, whether the write succeeded or not.
+     */
+    public Snapshot writeConsuming(long offset, Database[] views, RdbAux aux, long keyDelayMicros) throws IOException {
+        return write(offset, out -> RdbWriter.write(views, aux, out, keyDelayMicros, true));
     }
 
     /**

@@ -350,6 +350,48 @@ public final class ChampMap {
         forEach(root, 0, visitor);
     }
 
+    /**
+     * Visits every entry of this frozen view once, in an order of its own (each node's entries,
+     * then its sub-tries), and lets go of each part as soon as it is visited: the view is empty
+     * from the start of the call, and the traversal keeps only the sub-tries not visited yet. So
+     * what the view shared with the live map stops being kept alive by it once visited, and the
+     * old versions that later writes replace become garbage, instead of every old version staying
+     * alive until the whole view is dropped. A snapshot writer uses it: the part of the keyspace
+     * it has written no longer costs memory when it is overwritten. The visitor must not keep
+     * the entries it is not meant to keep.
+     *
+     * @throws UnsupportedOperationException if this map is not a frozen view
+     */
+    public void drain(EntryVisitor visitor) {
+        if (owner != null) {
+            throw new UnsupportedOperationException("drain() consumes a frozen view; this map is mutable");
+        }
+        Node[] stack = new Node[1 + (MAX_SHIFT / BITS + 1) * 32];
+        int top = 0;
+        stack[top++] = root;
+        root = EMPTY;
+        size = 0;
+        while (top > 0) {
+            Node node = stack[--top];
+            stack[top] = null;
+            if (node.dataMap == 0 && node.nodeMap == 0) { // a collision node (or the empty root)
+                for (int i = 0; i < node.slots.length; i += 2) {
+                    visitor.visit((byte[]) node.slots[i], node.slots[i + 1]);
+                }
+                continue;
+            }
+            int data = Integer.bitCount(node.dataMap);
+            for (int i = 0; i < data; i++) {
+                visitor.visit((byte[]) node.slots[2 * i], node.slots[2 * i + 1]);
+            }
+            // Sub-nodes sit at the end in reverse position order: push them so that the lowest
+            // position is visited first.
+            for (int i = 2 * data; i < node.slots.length; i++) {
+                stack[top++] = (Node) node.slots[i];
+            }
+        }
+    }
+
     private static void forEach(Node node, int shift, EntryVisitor visitor) {
         if (shift >= MAX_SHIFT) {
             for (int i = 0; i < node.slots.length; i += 2) {

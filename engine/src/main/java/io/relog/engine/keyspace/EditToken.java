@@ -13,8 +13,10 @@ package io.relog.engine.keyspace;
  * <p>The estimate uses the 64-bit JVM layout with compressed references (12-byte object
  * headers, 4-byte references, 8-byte alignment) and counts: trie and tree nodes copied, flat
  * collection arrays copied, and string values replaced or deleted in a node still shared with the
- * view. It misses a value replaced in a node that was already copied since the freeze, and
- * {@code FLUSHALL}/{@code FLUSHDB} while a view is held (the whole old keyspace stays alive then).
+ * view (also one replaced in a node copied since the freeze: trie nodes remember which entries
+ * they inherited). It misses {@code FLUSHALL}/{@code FLUSHDB} while a view is held (the whole
+ * old keyspace stays alive then), and it does not subtract what a snapshot writer has already let
+ * go of ({@link ChampMap#drain}): for a running snapshot it is an upper bound.
  * Single-threaded like every edit: only the writer that holds the token charges it.
  */
 public final class EditToken {

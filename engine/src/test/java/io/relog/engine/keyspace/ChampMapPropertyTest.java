@@ -199,4 +199,85 @@ class ChampMapPropertyTest {
         assertThat(m.touch(bytes("nope"), 1)).isNull();
         assertThat(key(ByteBuffer.wrap(bytes("ab")))).isEqualTo("ab");
     }
+
+    /**
+     * drain() visits every entry of a frozen view exactly once, whatever the live map does
+     * meanwhile, empties the view, and lets go of what it visited: an old value replaced in the
+     * live map after the drain passed it becomes garbage while the drain is still running.
+     */
+    @Test
+    void drainVisitsEveryEntryOnceAndLetsGoOfWhatItVisited() throws Exception {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        ChampMap m = new ChampMap();
+        Map<String, Object> model = new HashMap<>();
+        for (int i = 0; i < 50_000; i++) {
+            byte[] k = ("key:" + rnd.nextInt(80_000)).getBytes(StandardCharsets.UTF_8);
+            Object v = ("v" + i).getBytes(StandardCharsets.UTF_8);
+            m.put(k, v);
+            model.put(new String(k, StandardCharsets.UTF_8), v);
+        }
+        ChampMap view = m.freeze();
+        assertThatThrownBy(() -> m.drain((k, v) -> { })).isInstanceOf(UnsupportedOperationException.class);
+
+        Map<String, Object> seen = new HashMap<>();
+        List<java.lang.ref.WeakReference<Object>> replacedAfterVisit = new ArrayList<>();
+        int[] visits = {0};
+        view.drain((k, v) -> {
+            visits[0]++;
+            String key = new String(k, StandardCharsets.UTF_8);
+            assertThat(seen.put(key, v)).as("seed %d: %s visited twice", seed, key).isNull();
+            // The live map goes on: overwrite what was just visited, delete and add others.
+            if (visits[0] % 3 == 0) {
+                replacedAfterVisit.add(new java.lang.ref.WeakReference<>(v));
+                m.put(k, ("new" + visits[0]).getBytes(StandardCharsets.UTF_8));
+            }
+            m.remove(("key:" + rnd.nextInt(80_000)).getBytes(StandardCharsets.UTF_8));
+            m.put(("added:" + visits[0]).getBytes(StandardCharsets.UTF_8), "x".getBytes(StandardCharsets.UTF_8));
+        });
+        assertThat(seen).as("seed %d", seed).isEqualTo(model);
+        assertThat(view.size()).isZero();
+        assertThat(view.get("key:1".getBytes(StandardCharsets.UTF_8))).isNull();
+        // The replaced old values are referenced by nothing now: neither the view nor the live map.
+        model.clear();
+        seen.clear();
+        for (int attempt = 0; attempt < 50 && replacedAfterVisit.stream().anyMatch(r -> r.get() != null); attempt++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(replacedAfterVisit.stream().filter(r -> r.get() != null).count()).isZero();
+    }
+
+    @Test
+    void drainVisitsCollisionNodes() {
+        Random rnd = new Random(11);
+        Map<Integer, byte[]> byHash = new HashMap<>();
+        List<byte[]> colliding = null;
+        for (int i = 0; i < 400_000 && colliding == null; i++) {
+            byte[] k = new byte[8];
+            rnd.nextBytes(k);
+            byte[] other = byHash.putIfAbsent(ChampMap.hash(k), k);
+            if (other != null && !java.util.Arrays.equals(other, k)) {
+                colliding = new ArrayList<>(List.of(other, k));
+            }
+        }
+        assertThat(colliding).isNotNull();
+        ChampMap m = new ChampMap();
+        for (int i = 0; i < colliding.size(); i++) {
+            m.put(colliding.get(i), i);
+        }
+        for (int i = 0; i < 1000; i++) {
+            m.put(("k" + i).getBytes(StandardCharsets.UTF_8), i);
+        }
+        ChampMap view = m.freeze();
+        Set<Object> values = new HashSet<>();
+        int[] n = {0};
+        view.drain((k, v) -> {
+            n[0]++;
+            values.add(java.util.Arrays.toString(k));
+        });
+        assertThat(n[0]).isEqualTo(1002);
+        assertThat(values).hasSize(1002);
+        assertThat(m.size()).isEqualTo(1002);
+    }
 }

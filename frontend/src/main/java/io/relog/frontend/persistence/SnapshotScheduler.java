@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * becomes its {@code repl-offset} and its file name. Before the file is renamed into place the
  * log is fsynced up to that offset, so a restart always finds the log covering its snapshot.
  *
+ * <p><b>Memory.</b> What the live keyspace shares with the view costs nothing; a write copies the
+ * path it changes, and what it replaces stays alive for the view. The writer consumes the view as
+ * it goes ({@link SnapshotFiles#writeConsuming}), so only the part not yet written is held: a
+ * value overwritten behind the writer is garbage at once. INFO's {@code rdb_last_cow_size} reports
+ * the copies (see {@link io.relog.engine.keyspace.EditToken}).
+ *
  * <p>Engine thread, except the write itself.
  */
 public final class SnapshotScheduler {
@@ -266,7 +272,7 @@ public final class SnapshotScheduler {
         RdbAux aux = new RdbAux(RdbAux.REDIS_VERSION, startMs / 1000,
                 Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory(), id.replid(), offset,
                 Math.max(0, streamDb), false);
-        return files.write(offset, frozen, aux, keySaveDelayMicros);
+        return files.writeConsuming(offset, frozen, aux, keySaveDelayMicros);
     }
 
     private void finished(Outcome o, long dirty, long start) {

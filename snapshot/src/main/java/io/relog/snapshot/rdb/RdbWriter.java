@@ -34,15 +34,22 @@ public final class RdbWriter {
      * @throws IllegalArgumentException if a database is not a frozen view
      */
     public static long write(Database[] views, RdbAux aux, OutputStream out) throws IOException {
-        return write(views, aux, out, 0);
+        return write(views, aux, out, 0, false);
     }
 
     /**
-     * Like {@link #write(Database[], RdbAux, OutputStream)}, sleeping {@code keyDelayMicros}
-     * after each key: Redis' {@code rdb-key-save-delay}, which tests use to keep a snapshot in
-     * progress long enough to write under it. 0 means no delay.
+     * Like {@link #write(Database[], RdbAux, OutputStream)}, with two options for the snapshot
+     * writer of a running server.
+     *
+     * @param keyDelayMicros sleep this long after each key: Redis' {@code rdb-key-save-delay},
+     *                       which tests use to keep a snapshot running while they write; 0: none
+     * @param release        let go of each key's entry once written ({@link
+     *                       io.relog.engine.keyspace.ChampMap#drain}), so what later writes
+     *                       replace in the written part becomes garbage at once instead of staying
+     *                       alive until the snapshot ends; the views' key sets are empty afterwards
      */
-    public static long write(Database[] views, RdbAux aux, OutputStream out, long keyDelayMicros) throws IOException {
+    public static long write(Database[] views, RdbAux aux, OutputStream out, long keyDelayMicros, boolean release)
+            throws IOException {
         for (Database db : views) {
             if (!db.isFrozen()) {
                 throw new IllegalArgumentException("database " + db.index() + " is not a frozen view");
@@ -62,7 +69,7 @@ public final class RdbWriter {
         writeAux(rdb, "aof-base", aux.aofBase() ? "1" : "0");
         for (Database db : views) {
             if (db.size() > 0) {
-                writeDatabase(rdb, db, keyDelayMicros);
+                writeDatabase(rdb, db, keyDelayMicros, release);
             }
         }
         rdb.writeByte(Rdb.OPCODE_EOF);
@@ -78,7 +85,8 @@ public final class RdbWriter {
         rdb.writeString(value);
     }
 
-    private static void writeDatabase(RdbOutput rdb, Database db, long keyDelayMicros) throws IOException {
+    private static void writeDatabase(RdbOutput rdb, Database db, long keyDelayMicros, boolean release)
+            throws IOException {
         rdb.writeByte(Rdb.OPCODE_SELECTDB);
         rdb.writeLength(db.index());
         rdb.writeByte(Rdb.OPCODE_RESIZEDB);
@@ -86,7 +94,7 @@ public final class RdbWriter {
         rdb.writeLength(db.volatileSize());
         boolean volatileKeys = db.volatileSize() > 0;
         try {
-            db.keys().forEach((key, value) -> {
+            io.relog.engine.keyspace.ChampMap.EntryVisitor writeKey = (key, value) -> {
                 try {
                     if (volatileKeys) {
                         long when = db.expireAt(key);
@@ -104,7 +112,12 @@ public final class RdbWriter {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            };
+            if (release) {
+                db.keys().drain(writeKey);
+            } else {
+                db.keys().forEach(writeKey);
+            }
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
