@@ -92,7 +92,7 @@ public final class RelogServer implements AutoCloseable {
             ServerCommands.applyToEngine(engine, config);
             EngineCommands.registerAll(engine.commands());
             SnapshotCommands.registerAll(engine.commands());
-            this.history = openHistory(logDir, commandLog);
+            this.history = openHistory(logDir, commandLog, !config.get("replicaof").isEmpty());
             this.snapshotScheduler = new SnapshotScheduler(engine, commandLog, snapshotFiles, () -> history, writer,
                     System.currentTimeMillis() / 1000);
             SnapshotRestore.Restored restored = SnapshotRestore.restore(config, engine, commandLog, snapshots);
@@ -119,16 +119,33 @@ public final class RelogServer implements AutoCloseable {
     }
 
     /**
-     * Loads the replication history; after an unclean stop the log may have lost an unsynced tail
-     * that replicas already saw, so the log continues under a new replication ID from the
+     * Loads the replication history. After an unclean stop a master's log may have lost an
+     * unsynced tail that its replicas already saw; writing on under the same ID would give two
+     * different streams one name, so a master continues under a new replication ID from the
      * recovered end (replicas at or below it continue under the old one).
+     *
+     * <p>A server that starts as a replica ({@code replicaof}) keeps its ID, as Redis' {@code
+     * replicationCacheMasterUsingMyself} does: it writes nothing of its own, its log holds only
+     * bytes its master sent (recovery cut any torn tail on a command boundary and keeps a
+     * transaction whole or drops it), so what is left is a prefix of the stream that ID names,
+     * and the PSYNC with the recovered end lets the master decide — {@code +CONTINUE} if its
+     * history covers that offset, a full sync if not. This holds even for a former master that
+     * lost a tail: the lost bytes are asked for again from the new master, which has them under
+     * this ID only if a replica received them; and its own replicas that saw more than the
+     * recovered end are refused a continuation (their offset is past this ID's range here). A
+     * crash in the middle of a full sync left a throw-away ID in the history, so that one is
+     * redone.
      */
-    private static ReplicationHistory openHistory(Path logDir, CommandLog commandLog) throws java.io.IOException {
+    private static ReplicationHistory openHistory(Path logDir, CommandLog commandLog, boolean replica)
+            throws java.io.IOException {
         Path marker = logDir.resolve(CLEAN_SHUTDOWN_MARKER);
         boolean clean = Files.exists(marker);
         boolean fresh = !Files.exists(logDir.getParent().resolve(ReplicationHistory.FILE_NAME));
         ReplicationHistory history = ReplicationHistory.load(logDir.getParent(), commandLog.startOffset());
-        if (!clean && !fresh && commandLog.endOffset() > history.current().startOffset()) {
+        if (!clean && !fresh && replica) {
+            log.info("The log was not closed cleanly; starting as a replica: continuing under replication ID {} "
+                    + "from the recovered offset {}", history.current().replid(), commandLog.endOffset());
+        } else if (!clean && !fresh && commandLog.endOffset() > history.current().startOffset()) {
             ReplicationHistory.Entry e = history.shift(ReplicationHistory.randomReplid(), commandLog.endOffset());
             log.info("The log was not closed cleanly: continuing under a new replication ID {} from offset {}",
                     e.replid(), e.startOffset());
