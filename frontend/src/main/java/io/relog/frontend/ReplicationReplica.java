@@ -168,6 +168,8 @@ final class ReplicationReplica {
         ReplicationHistory.Entry now = state.history.shift(ReplicationHistory.randomReplid(), end);
         log.info("Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}",
                 old.replid(), end + 1, now.replid());
+        // As Redis: the replicas learn the new ID only from a new +CONTINUE, so they reconnect (partially).
+        state.replication.disconnectAll();
         log.info("MASTER MODE enabled");
         master = null;
     }
@@ -476,6 +478,14 @@ final class ReplicationReplica {
         failures = 0;
         linkDownSinceMs = -1;
         log.info("MASTER <-> REPLICA sync: Finished with success");
+        if (channel == null) {
+            // The link dropped while the RDB was loading: the data set is the master's at its
+            // offset all the same, so the next attempt PSYNCs from there.
+            linkState = LinkState.CONNECT;
+            nextAttemptMs = 0;
+            linkDownSinceMs = System.currentTimeMillis();
+            return;
+        }
         MasterLinkHandler h = handler;
         if (h != null) {
             h.resume();
