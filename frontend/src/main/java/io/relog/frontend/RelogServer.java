@@ -63,6 +63,12 @@ public final class RelogServer implements AutoCloseable {
     private final ReplicationHistory history;
     /** Written to the log directory by a clean stop, removed at start: its absence means a crash. */
     static final String CLEAN_SHUTDOWN_MARKER = "clean-shutdown";
+    /**
+     * Written to the log directory by a replica's full sync just before it deletes its log, removed
+     * once the master's RDB and replication ID are recorded: its presence at start means a crash
+     * left a mix of the old and the new data set (see {@link #discardInterruptedFullSync}).
+     */
+    static final String FULL_SYNC_MARKER = "full-sync-in-progress";
     private final List<Channel> listeners = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private ServerBootstrap bootstrap;
@@ -77,6 +83,7 @@ public final class RelogServer implements AutoCloseable {
         Path logDir = config.dir().resolve("log");
         this.snapshotFiles = new SnapshotFiles(config.dir());
         snapshotFiles.deleteTemporaryFiles();
+        discardInterruptedFullSync(config.dir(), logDir, snapshotFiles);
         List<SnapshotFiles.Snapshot> snapshots = snapshotFiles.list();
         // A log that is gone entirely restarts where the newest snapshot ends.
         CommandLog commandLog = CommandLog.open(logDir,
@@ -116,6 +123,39 @@ public final class RelogServer implements AutoCloseable {
             writer.close();
             throw e;
         }
+    }
+
+    /**
+     * A replica's full sync replaces the log, the snapshots and the replication history one after
+     * the other; a crash between those steps leaves, for example, an empty log at the master's
+     * offset beside snapshots of the old data, from which no start is possible. The data was being
+     * replaced anyway (as Redis replaces its dump.rdb before loading it), so such a directory is
+     * emptied: the server starts with no data under a new replication ID, and as a replica syncs
+     * in full again.
+     */
+    private static void discardInterruptedFullSync(Path dataDir, Path logDir, SnapshotFiles snapshots)
+            throws java.io.IOException {
+        Path marker = logDir.resolve(FULL_SYNC_MARKER);
+        if (!Files.exists(marker)) {
+            return;
+        }
+        log.warn("A full sync from a master was interrupted while it replaced this server's data: discarding "
+                + "the log, the snapshots and the replication history; starting empty");
+        for (SnapshotFiles.Snapshot s : snapshots.list()) {
+            Files.deleteIfExists(s.path());
+        }
+        try (var files = Files.newDirectoryStream(logDir, "[0-9]*.{log,idx}")) {
+            for (Path p : files) {
+                Files.delete(p);
+            }
+        }
+        Files.deleteIfExists(dataDir.resolve(ReplicationHistory.FILE_NAME));
+        if (Files.isDirectory(snapshots.directory())) {
+            io.relog.log.DirectorySync.fsync(snapshots.directory());
+        }
+        io.relog.log.DirectorySync.fsync(dataDir);
+        Files.delete(marker);
+        io.relog.log.DirectorySync.fsync(logDir);
     }
 
     /**

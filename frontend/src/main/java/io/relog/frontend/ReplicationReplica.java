@@ -451,9 +451,16 @@ final class ReplicationReplica {
             state.replication.disconnectAll(); // our replicas must resync with the new data, as in Redis
             // A crash from here until the history names the master's ID must not PSYNC with the old one.
             state.history.shift(ReplicationHistory.randomReplid(), state.writer.commandLog().endOffset());
+            // From here until the history names the master, a crash leaves neither data set whole:
+            // the marker makes the next start discard what is left (RelogServer).
+            Path marker = state.writer.commandLog().dir().resolve(RelogServer.FULL_SYNC_MARKER);
+            Files.write(marker, new byte[0]);
+            io.relog.log.DirectorySync.fsync(marker.getParent());
             state.writer.resetLog(offset);
             state.snapshots.adoptFullSync(file, offset);
             state.history.reset(replid, offset);
+            Files.delete(marker);
+            io.relog.log.DirectorySync.fsync(marker.getParent());
         } catch (IOException ex) {
             log.warn("Full sync failed: cannot reset the log or keep the master's RDB: {}", ex.getMessage());
             deleteQuietly(file);

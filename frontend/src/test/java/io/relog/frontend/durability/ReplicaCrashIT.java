@@ -158,6 +158,54 @@ class ReplicaCrashIT {
     }
 
     /**
+     * A crash in the middle of a full sync's swap: the replica had deleted its log and started it
+     * empty at the master's offset, but not yet kept the master's RDB (old snapshots only) nor
+     * recorded the master's ID. No start is possible from that directory as it stands; the marker
+     * the full sync wrote first makes the start discard it, and the replica syncs in full again.
+     */
+    @Test
+    void aReplicaKilledWhileAFullSyncReplacedItsDataStartsEmptyAndSyncsAgain() throws Exception {
+        try (RelogProcess master = RelogProcess.start(masterDir, COMMON);
+                Jedis m = new Jedis("127.0.0.1", master.port())) {
+            for (int i = 0; i < 500; i++) {
+                m.set("before:" + i, "v" + i);
+            }
+            RelogProcess replica = RelogProcess.start(replicaDir, replicaArgs(master.port()));
+            try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                awaitInSync(m, r);
+            }
+            replica.kill9();
+            for (int i = 0; i < 500; i++) {
+                m.set("after:" + i, "w" + i);
+            }
+            long masterOffset = Long.parseLong(info(m, "replication").get("master_repl_offset"));
+            // The state between resetLog and adopting the RDB: an empty log at the master's offset.
+            Path logDir = replicaDir.resolve("log");
+            Files.write(logDir.resolve("full-sync-in-progress"), new byte[0]);
+            for (Path p : LogDir.segments(replicaDir)) {
+                Files.delete(p);
+                Files.deleteIfExists(LogDir.index(p));
+            }
+            Files.write(logDir.resolve(String.format("%020d.log", masterOffset)), new byte[0]);
+            try (var snapshots = Files.list(replicaDir.resolve("snapshots"))) {
+                // the RDB of its first full sync, from the old data set
+                assertThat(snapshots.filter(p -> p.toString().endsWith(".rdb"))).isNotEmpty();
+            }
+
+            replica = RelogProcess.start(replicaDir, replicaArgs(master.port()));
+            try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                assertThat(replica.output()).contains("A full sync from a master was interrupted");
+                awaitInSync(m, r);
+                assertThat(info(m, "stats").get("sync_full")).isEqualTo("2");
+                assertThat(RedisReplicaOfRelogIT.dump(r)).isEqualTo(RedisReplicaOfRelogIT.dump(m));
+                assertThat(logDir.resolve("full-sync-in-progress")).doesNotExist();
+            } finally {
+                replica.stop();
+            }
+        }
+    }
+
+    /**
      * Zeroes the last {@code n} bytes of the stream in the replica's last segment: a write torn by
      * a power loss (the page cache survives a kill -9, so the kill alone never tears it).
      */
