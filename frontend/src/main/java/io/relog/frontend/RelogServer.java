@@ -63,6 +63,12 @@ public final class RelogServer implements AutoCloseable {
     private final ReplicationHistory history;
     /** Written to the log directory by a clean stop, removed at start: its absence means a crash. */
     static final String CLEAN_SHUTDOWN_MARKER = "clean-shutdown";
+    /**
+     * Written to the log directory by a replica's full sync just before it deletes its log, removed
+     * once the master's RDB and replication ID are recorded: its presence at start means a crash
+     * left a mix of the old and the new data set (see {@link #discardInterruptedFullSync}).
+     */
+    static final String FULL_SYNC_MARKER = "full-sync-in-progress";
     private final List<Channel> listeners = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private ServerBootstrap bootstrap;
@@ -77,6 +83,7 @@ public final class RelogServer implements AutoCloseable {
         Path logDir = config.dir().resolve("log");
         this.snapshotFiles = new SnapshotFiles(config.dir());
         snapshotFiles.deleteTemporaryFiles();
+        discardInterruptedFullSync(config.dir(), logDir, snapshotFiles);
         List<SnapshotFiles.Snapshot> snapshots = snapshotFiles.list();
         // A log that is gone entirely restarts where the newest snapshot ends.
         CommandLog commandLog = CommandLog.open(logDir,
@@ -92,7 +99,7 @@ public final class RelogServer implements AutoCloseable {
             ServerCommands.applyToEngine(engine, config);
             EngineCommands.registerAll(engine.commands());
             SnapshotCommands.registerAll(engine.commands());
-            this.history = openHistory(logDir, commandLog);
+            this.history = openHistory(logDir, commandLog, !config.get("replicaof").isEmpty());
             this.snapshotScheduler = new SnapshotScheduler(engine, commandLog, snapshotFiles, () -> history, writer,
                     System.currentTimeMillis() / 1000);
             SnapshotRestore.Restored restored = SnapshotRestore.restore(config, engine, commandLog, snapshots);
@@ -119,16 +126,66 @@ public final class RelogServer implements AutoCloseable {
     }
 
     /**
-     * Loads the replication history; after an unclean stop the log may have lost an unsynced tail
-     * that replicas already saw, so the log continues under a new replication ID from the
-     * recovered end (replicas at or below it continue under the old one).
+     * A replica's full sync replaces the log, the snapshots and the replication history one after
+     * the other; a crash between those steps leaves, for example, an empty log at the master's
+     * offset beside snapshots of the old data, from which no start is possible. The data was being
+     * replaced anyway (as Redis replaces its dump.rdb before loading it), so such a directory is
+     * emptied: the server starts with no data under a new replication ID, and as a replica syncs
+     * in full again.
      */
-    private static ReplicationHistory openHistory(Path logDir, CommandLog commandLog) throws java.io.IOException {
+    private static void discardInterruptedFullSync(Path dataDir, Path logDir, SnapshotFiles snapshots)
+            throws java.io.IOException {
+        Path marker = logDir.resolve(FULL_SYNC_MARKER);
+        if (!Files.exists(marker)) {
+            return;
+        }
+        log.warn("A full sync from a master was interrupted while it replaced this server's data: discarding "
+                + "the log, the snapshots and the replication history; starting empty");
+        for (SnapshotFiles.Snapshot s : snapshots.list()) {
+            Files.deleteIfExists(s.path());
+        }
+        try (var files = Files.newDirectoryStream(logDir, "[0-9]*.{log,idx}")) {
+            for (Path p : files) {
+                Files.delete(p);
+            }
+        }
+        Files.deleteIfExists(dataDir.resolve(ReplicationHistory.FILE_NAME));
+        if (Files.isDirectory(snapshots.directory())) {
+            io.relog.log.DirectorySync.fsync(snapshots.directory());
+        }
+        io.relog.log.DirectorySync.fsync(dataDir);
+        Files.delete(marker);
+        io.relog.log.DirectorySync.fsync(logDir);
+    }
+
+    /**
+     * Loads the replication history. After an unclean stop a master's log may have lost an
+     * unsynced tail that its replicas already saw; writing on under the same ID would give two
+     * different streams one name, so a master continues under a new replication ID from the
+     * recovered end (replicas at or below it continue under the old one).
+     *
+     * <p>A server that starts as a replica ({@code replicaof}) keeps its ID, as Redis' {@code
+     * replicationCacheMasterUsingMyself} does: it writes nothing of its own, its log holds only
+     * bytes its master sent (recovery cut any torn tail on a command boundary and keeps a
+     * transaction whole or drops it), so what is left is a prefix of the stream that ID names,
+     * and the PSYNC with the recovered end lets the master decide — {@code +CONTINUE} if its
+     * history covers that offset, a full sync if not. This holds even for a former master that
+     * lost a tail: the lost bytes are asked for again from the new master, which has them under
+     * this ID only if a replica received them; and its own replicas that saw more than the
+     * recovered end are refused a continuation (their offset is past this ID's range here). A
+     * crash in the middle of a full sync left a throw-away ID in the history, so that one is
+     * redone.
+     */
+    private static ReplicationHistory openHistory(Path logDir, CommandLog commandLog, boolean replica)
+            throws java.io.IOException {
         Path marker = logDir.resolve(CLEAN_SHUTDOWN_MARKER);
         boolean clean = Files.exists(marker);
         boolean fresh = !Files.exists(logDir.getParent().resolve(ReplicationHistory.FILE_NAME));
         ReplicationHistory history = ReplicationHistory.load(logDir.getParent(), commandLog.startOffset());
-        if (!clean && !fresh && commandLog.endOffset() > history.current().startOffset()) {
+        if (!clean && !fresh && replica) {
+            log.info("The log was not closed cleanly; starting as a replica: continuing under replication ID {} "
+                    + "from the recovered offset {}", history.current().replid(), commandLog.endOffset());
+        } else if (!clean && !fresh && commandLog.endOffset() > history.current().startOffset()) {
             ReplicationHistory.Entry e = history.shift(ReplicationHistory.randomReplid(), commandLog.endOffset());
             log.info("The log was not closed cleanly: continuing under a new replication ID {} from offset {}",
                     e.replid(), e.startOffset());

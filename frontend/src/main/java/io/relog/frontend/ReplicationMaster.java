@@ -209,13 +209,33 @@ final class ReplicationMaster {
     }
 
     private void psync(Engine e, Session s, byte[][] a, Reply r) {
+        if (refusedWithoutMasterLink(s, r)) {
+            return;
+        }
         String replid = new String(a[1], StandardCharsets.UTF_8);
         long offset = Args.isLong(a[2]) ? Args.parseLong(a[2]) : -1;
         start((ClientConnection) s, replid, offset, true);
     }
 
     private void sync(Engine e, Session s, byte[][] a, Reply r) {
+        if (refusedWithoutMasterLink(s, r)) {
+            return;
+        }
         start((ClientConnection) s, "?", -1, false);
+    }
+
+    /**
+     * A replica serves its own replicas only while its link to its master is up, as Redis does:
+     * before its first sync its data and ID are not its master's yet, and a sub-replica synced
+     * from them would be dropped and synced again moments later. The sub-replica retries.
+     */
+    private boolean refusedWithoutMasterLink(Session s, Reply r) {
+        if (((ClientConnection) s).replicaLink == null && state.replica != null && state.replica.active()
+                && state.replica.linkState() != ReplicationReplica.LinkState.CONNECTED) {
+            r.error("NOMASTERLINK Can't SYNC while not connected with my master");
+            return true;
+        }
+        return false;
     }
 
     private void start(ClientConnection c, String replid, long psyncOffset, boolean psync) {

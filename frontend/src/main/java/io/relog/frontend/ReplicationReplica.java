@@ -168,6 +168,8 @@ final class ReplicationReplica {
         ReplicationHistory.Entry now = state.history.shift(ReplicationHistory.randomReplid(), end);
         log.info("Setting secondary replication ID to {}, valid up to offset: {}. New replication ID is {}",
                 old.replid(), end + 1, now.replid());
+        // As Redis: the replicas learn the new ID only from a new +CONTINUE, so they reconnect (partially).
+        state.replication.disconnectAll();
         log.info("MASTER MODE enabled");
         master = null;
     }
@@ -449,9 +451,16 @@ final class ReplicationReplica {
             state.replication.disconnectAll(); // our replicas must resync with the new data, as in Redis
             // A crash from here until the history names the master's ID must not PSYNC with the old one.
             state.history.shift(ReplicationHistory.randomReplid(), state.writer.commandLog().endOffset());
+            // From here until the history names the master, a crash leaves neither data set whole:
+            // the marker makes the next start discard what is left (RelogServer).
+            Path marker = state.writer.commandLog().dir().resolve(RelogServer.FULL_SYNC_MARKER);
+            Files.write(marker, new byte[0]);
+            io.relog.log.DirectorySync.fsync(marker.getParent());
             state.writer.resetLog(offset);
             state.snapshots.adoptFullSync(file, offset);
             state.history.reset(replid, offset);
+            Files.delete(marker);
+            io.relog.log.DirectorySync.fsync(marker.getParent());
         } catch (IOException ex) {
             log.warn("Full sync failed: cannot reset the log or keep the master's RDB: {}", ex.getMessage());
             deleteQuietly(file);
@@ -476,6 +485,14 @@ final class ReplicationReplica {
         failures = 0;
         linkDownSinceMs = -1;
         log.info("MASTER <-> REPLICA sync: Finished with success");
+        if (channel == null) {
+            // The link dropped while the RDB was loading: the data set is the master's at its
+            // offset all the same, so the next attempt PSYNCs from there.
+            linkState = LinkState.CONNECT;
+            nextAttemptMs = 0;
+            linkDownSinceMs = System.currentTimeMillis();
+            return;
+        }
         MasterLinkHandler h = handler;
         if (h != null) {
             h.resume();

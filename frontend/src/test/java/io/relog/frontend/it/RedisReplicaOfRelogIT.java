@@ -21,7 +21,7 @@ import redis.clients.jedis.resps.ScanResult;
  * Debian's redis-server 7.0 as a replica of Relog: full sync from Relog's snapshot, then every
  * kind of write streamed from the log, then a partial resynchronization after the link is cut.
  */
-class RedisReplicaOfRelogIT {
+public class RedisReplicaOfRelogIT {
 
     @TempDir
     Path relogDir;
@@ -91,7 +91,7 @@ class RedisReplicaOfRelogIT {
         });
     }
 
-    static Map<String, String> info(Jedis j, String section) {
+    public static Map<String, String> info(Jedis j, String section) {
         Map<String, String> out = new TreeMap<>();
         for (String line : j.info(section).split("\r\n")) {
             int c = line.indexOf(':');
@@ -103,7 +103,7 @@ class RedisReplicaOfRelogIT {
     }
 
     /** Every key of every database with its type, value and whether it has a TTL. */
-    static Map<String, String> dump(Jedis j) {
+    public static Map<String, String> dump(Jedis j) {
         Map<String, String> out = new TreeMap<>();
         for (int db = 0; db < 16; db++) {
             j.select(db);

@@ -158,7 +158,9 @@ public final class ReplicaLink {
     public void startContinue(String replid, long offset) {
         channel.eventLoop().execute(() -> {
             String line = capaPsync2 ? "+CONTINUE " + replid + "\r\n" : "+CONTINUE\r\n";
-            channel.write(Unpooled.copiedBuffer(line, StandardCharsets.US_ASCII));
+            // Flushed on its own: with nothing to send from the log yet (a replica exactly at the
+            // end, as after a failover), the reply would otherwise wait for the next write or PING.
+            channel.writeAndFlush(Unpooled.copiedBuffer(line, StandardCharsets.US_ASCII));
             goOnline(offset);
         });
     }
