@@ -295,7 +295,9 @@ final class ReplicationReplica {
         MasterLinkHandler.Handshake hs = new MasterLinkHandler.Handshake(cfg.get("masteruser"),
                 cfg.get("masterauth"), state.server.port(), state.history.current().replid(), processedOffset,
                 state.snapshotDir);
-        MasterLinkHandler h = new MasterLinkHandler(hs, new Listener(gen));
+        Listener listener = new Listener(gen);
+        MasterLinkHandler h = new MasterLinkHandler(hs, listener);
+        listener.link = h;
         handler = h;
         linkState = LinkState.CONNECTING;
         Bootstrap b = new Bootstrap().group(state.ioGroup).channel(state.clientChannelType)
@@ -368,6 +370,8 @@ final class ReplicationReplica {
     /** Hands the link's events to the engine thread, dropping those of a replaced link. */
     private final class Listener implements MasterLinkHandler.Listener {
         private final long gen;
+        /** The link whose events these are (set right after it is made). */
+        volatile MasterLinkHandler link;
 
         Listener(long gen) {
             this.gen = gen;
@@ -402,7 +406,16 @@ final class ReplicationReplica {
 
         @Override
         public void stream(MasterLinkHandler.StreamChunk chunk) {
-            onEngine(() -> apply(chunk));
+            MasterLinkHandler l = link;
+            state.loop.execute(() -> {
+                try {
+                    if (gen == generation && active()) {
+                        apply(chunk);
+                    }
+                } finally {
+                    l.applied(chunk.bytes().length); // the link reads on once the engine catches up
+                }
+            });
         }
 
         @Override

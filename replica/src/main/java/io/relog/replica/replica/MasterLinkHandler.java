@@ -71,6 +71,16 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
     private enum State { PONG, AUTH, PORT, CAPA, PSYNC, RDB_HEADER, RDB_BODY, LOADING, STREAMING, FAILED }
 
     private static final int MAX_LINE = 64 * 1024;
+    /**
+     * Most bytes of stream handed over but not yet {@link #applied}: beyond it the link stops
+     * reading until the consumer catches up to half of it, so a replica whose engine falls behind
+     * leaves the rest in the socket (and the master's log) instead of in its memory.
+     */
+    static final long MAX_UNAPPLIED_BYTES = 32L << 20;
+
+    private final java.util.concurrent.atomic.AtomicLong unappliedBytes = new java.util.concurrent.atomic.AtomicLong();
+    /** Reading is paused because too much is unapplied. Event loop. */
+    private boolean throttled;
 
     private final Handshake handshake;
     private final Listener listener;
@@ -150,8 +160,32 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
             }
             state = State.STREAMING;
             process();
-            ctx.channel().config().setAutoRead(true);
+            if (!throttled) {
+                ctx.channel().config().setAutoRead(true);
+            }
         });
+    }
+
+    /**
+     * The consumer applied a {@link StreamChunk} of {@code bytes} bytes: reading resumes if it was
+     * paused for this consumer to catch up. Any thread; call it once per chunk, applied or dropped.
+     */
+    public void applied(int bytes) {
+        if (unappliedBytes.addAndGet(-bytes) <= MAX_UNAPPLIED_BYTES / 2 && ctx != null) {
+            ctx.channel().eventLoop().execute(() -> {
+                if (throttled && unappliedBytes.get() <= MAX_UNAPPLIED_BYTES / 2) {
+                    throttled = false;
+                    if (state == State.STREAMING) {
+                        ctx.channel().config().setAutoRead(true);
+                    }
+                }
+            });
+        }
+    }
+
+    /** Bytes of stream handed over and not yet applied (INFO, tests). Any thread. */
+    public long unappliedBytes() {
+        return unappliedBytes.get();
     }
 
     /** Sends {@code REPLCONF ACK <offset>}. Any thread. */
@@ -377,6 +411,10 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
         if (p > 0) {
             byte[] bytes = Arrays.copyOf(buf, p);
             consume(p);
+            if (unappliedBytes.addAndGet(bytes.length) > MAX_UNAPPLIED_BYTES && !throttled) {
+                throttled = true;
+                ctx.channel().config().setAutoRead(false);
+            }
             listener.stream(new StreamChunk(bytes, cmds, Arrays.copyOf(lengths, cmds.size())));
         }
         return false;

@@ -161,4 +161,39 @@ class MasterLinkHandlerTest {
         assertThat(ch.isOpen()).isFalse();
         ch.finishAndReleaseAll();
     }
+
+    /**
+     * A consumer that falls behind pauses the link: once more than MAX_UNAPPLIED_BYTES of stream
+     * were handed over and not applied, the channel stops reading; applying them resumes it.
+     */
+    @Test
+    void anUnappliedBacklogPausesReadingUntilApplied() {
+        MasterLinkHandler h = handler("");
+        EmbeddedChannel ch = new EmbeddedChannel(h);
+        feed(ch, h, ("+PONG\r\n+OK\r\n+OK\r\n+CONTINUE " + "d".repeat(40) + "\r\n").getBytes(StandardCharsets.US_ASCII),
+                new Random(3));
+        String value = "x".repeat(1000);
+        byte[] cmd = ("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1000\r\n" + value + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] piece = new byte[cmd.length * 1000];
+        for (int i = 0; i < 1000; i++) {
+            System.arraycopy(cmd, 0, piece, i * cmd.length, cmd.length);
+        }
+        long handed = 0;
+        while (ch.config().isAutoRead()) {
+            assertThat(handed).isLessThanOrEqualTo(MasterLinkHandler.MAX_UNAPPLIED_BYTES);
+            ch.writeInbound(Unpooled.wrappedBuffer(piece));
+            handed += piece.length;
+        }
+        assertThat(handed).isGreaterThan(MasterLinkHandler.MAX_UNAPPLIED_BYTES);
+        assertThat(h.unappliedBytes()).isEqualTo(handed);
+        // Applying a little is not enough; applying down to half the bound resumes reading.
+        h.applied(piece.length);
+        ch.runPendingTasks();
+        assertThat(ch.config().isAutoRead()).isFalse();
+        h.applied((int) (handed - piece.length - MasterLinkHandler.MAX_UNAPPLIED_BYTES / 2));
+        ch.runPendingTasks();
+        assertThat(ch.config().isAutoRead()).isTrue();
+        assertThat(streamBytes.size()).isEqualTo(handed);
+        ch.finishAndReleaseAll();
+    }
 }
