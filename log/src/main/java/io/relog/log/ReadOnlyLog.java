@@ -142,11 +142,46 @@ public final class ReadOnlyLog implements AutoCloseable {
     }
 
     private final Path dir;
+    /** The one segment viewed ({@link #openSegment}), or {@code null} for all of them. */
+    private final Long onlyBase;
     private final TreeMap<Long, View> views = new TreeMap<>();
     private byte[] buf = new byte[1 << 16];
 
-    private ReadOnlyLog(Path dir) {
+    private ReadOnlyLog(Path dir, Long onlyBase) {
         this.dir = dir;
+        this.onlyBase = onlyBase;
+    }
+
+    /**
+     * Opens a view of one segment file {@code <base>.log} (with its {@code .idx} beside it, if
+     * any) as if it were the whole log: it is the last segment, so an incomplete end is a torn
+     * tail, not corruption.
+     *
+     * @throws IllegalArgumentException if the file name is not {@code <20 digits>.log}
+     */
+    public static ReadOnlyLog openSegment(Path logFile) throws IOException {
+        String name = logFile.getFileName().toString();
+        if (!isSegmentName(name)) {
+            throw new IllegalArgumentException(logFile + " is not a segment file (<20-digit offset>.log)");
+        }
+        if (!Files.isRegularFile(logFile)) {
+            throw new NoSuchFileException(logFile.toString());
+        }
+        Path parent = logFile.toAbsolutePath().getParent();
+        ReadOnlyLog log = new ReadOnlyLog(parent, Long.parseLong(name.substring(0, 20)));
+        try {
+            log.refresh();
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+        return log;
+    }
+
+    /** Whether {@code fileName} is a segment's name, {@code <20 digits>.log}. */
+    public static boolean isSegmentName(String fileName) {
+        return fileName.length() == 24 && fileName.endsWith(".log")
+                && fileName.substring(0, 20).chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     /**
@@ -160,7 +195,7 @@ public final class ReadOnlyLog implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "not a log directory");
         }
-        ReadOnlyLog log = new ReadOnlyLog(dir);
+        ReadOnlyLog log = new ReadOnlyLog(dir, null);
         try {
             log.refresh();
         } catch (IOException | RuntimeException e) {
@@ -193,8 +228,11 @@ public final class ReadOnlyLog implements AutoCloseable {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (name.length() == 24 && name.endsWith(".log") && name.substring(0, 20).chars().allMatch(Character::isDigit)) {
-                    files.put(Long.parseLong(name.substring(0, 20)), p);
+                if (isSegmentName(name)) {
+                    long base = Long.parseLong(name.substring(0, 20));
+                    if (onlyBase == null || onlyBase == base) {
+                        files.put(base, p);
+                    }
                 }
             }
         }
