@@ -56,6 +56,7 @@ public final class Replay {
     public Replay() {
         engine = new Engine(DATABASES, () -> clockMs, Propagation.DISCARD);
         engine.setReplica(true);
+        io.relog.engine.EngineCommands.registerAll(engine.commands());
     }
 
     /** The engine holding the data set. */
