@@ -83,6 +83,10 @@ public final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return ToolFailure.guard(spec, this::run);
+    }
+
+    private Integer run() throws Exception {
         out = spec.commandLine().getOut();
         if (dir == null && files.isEmpty()) {
             spec.commandLine().getErr().println("relog check: give --dir <data dir> or files to check");
