@@ -38,8 +38,9 @@ class ExportImportTest {
             load.run(w, 300);
             r.save();
             load.run(w, 300);
-            w.set("ttl:key", "expires later");
-            w.pexpireAt("ttl:key", System.currentTimeMillis() + 3_600_000);
+            r.select(0); // the workload's connection may have another database selected
+            r.set("ttl:key", "expires later");
+            r.pexpireAt("ttl:key", System.currentTimeMillis() + 3_600_000);
             return Keyspace.read(r, 3);
         }
     }
