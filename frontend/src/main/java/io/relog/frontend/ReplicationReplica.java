@@ -298,7 +298,8 @@ final class ReplicationReplica {
         String masterHost = host;
         int masterPort = port;
         MasterLinkHandler.Handshake hs = new MasterLinkHandler.Handshake(cfg.get("masteruser"),
-                cfg.get("masterauth"), tlsLink && state.server.tlsPort() != 0 ? state.server.tlsPort() : state.server.port(),
+                cfg.get("masterauth"),
+                tlsLink && state.server.tlsPort() != 0 ? state.server.tlsPort() : state.server.port(),
                 state.history.current().replid(), processedOffset,
                 state.snapshotDir);
         Listener listener = new Listener(gen);

@@ -10,7 +10,8 @@ import java.util.List;
  * certificate for 127.0.0.1 and localhost, a client certificate, and a certificate from another CA
  * (which the servers must not trust). The keys are in the forms OpenSSL writes: {@code ca.key}
  * PKCS#8, {@code server.key} PKCS#1 RSA ({@code -traditional}, as OpenSSL 1.1's {@code genrsa}),
- * {@code server-ec.key} SEC1 EC, {@code client.key} PKCS#8 (what Lettuce and redis-cli read).
+ * {@code server-ec.key} SEC1 EC, {@code server-encrypted.key} the server key as encrypted PKCS#8
+ * (password {@code secret}), {@code client.key} PKCS#8 (what Lettuce reads).
  */
 final class TestCertificates {
 
@@ -36,6 +37,7 @@ final class TestCertificates {
                 "openssl req -new -sha256 -key server-ec.key -subj '/O=Relog Test/CN=localhost' -out server-ec.csr",
                 "openssl x509 -req -sha256 -in server-ec.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 365"
                         + " -extfile server.ext -out server-ec.crt",
+                "openssl pkcs8 -topk8 -in server.key -passout pass:secret -out server-encrypted.key",
                 "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out client.key",
                 "openssl req -new -sha256 -key client.key -subj '/O=Relog Test/CN=client' -out client.csr",
                 "openssl x509 -req -sha256 -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 365"
