@@ -281,7 +281,7 @@ public final class RelogServer implements AutoCloseable {
         log.info("Running mode=standalone, port={}{}.", port, tlsPort == 0 ? "" : ", tls-port=" + tlsPort);
         log.info("Server initialized ({} transport, {} IO thread(s), engine on {})", epoll ? "epoll" : "nio",
                 config.ioThreads(), sharedEngine ? "an IO thread" : "its own thread");
-        log.info("Ready to accept connections tcp");
+        log.info("Ready to accept connections {}", tlsPort == 0 ? "tcp" : port == 0 ? "tls" : "tcp and tls");
     }
 
     /** A listener's bootstrap; {@code tls}: its connections start with a TLS handshake ({@code tls-port}). */

@@ -195,6 +195,36 @@ class TlsIT {
                 .hasMessageContaining("tls-protocols");
     }
 
+    /** What {@code openssl s_client} reports of a handshake with the client certificate and {@code options}. */
+    private static String sClient(int port, String options) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", "openssl s_client -connect 127.0.0.1:" + port + " -CAfile "
+                + certs.file("ca.crt") + " -cert " + certs.file("client.crt") + " -key " + certs.file("client.key")
+                + " " + options + " </dev/null 2>&1").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return out;
+    }
+
+    @Test
+    void protocolsAndCiphersLimitWhatTheHandshakeMayChoose() throws Exception {
+        try (RelogServer server = tlsOnly(dataDir, "--tls-protocols", "TLSv1.3",
+                "--tls-ciphersuites", "TLS_AES_128_GCM_SHA256")) {
+            int port = server.tlsPort();
+            assertThat(sClient(port, "")).contains("TLSv1.3, Cipher is TLS_AES_128_GCM_SHA256");
+            assertThat(sClient(port, "-ciphersuites TLS_AES_256_GCM_SHA384")).doesNotContain("Cipher is TLS_");
+            assertThat(sClient(port, "-tls1_2")).doesNotContain("Cipher is ECDHE");
+            // TLS 1.2 with one OpenSSL-named cipher, set at run time.
+            assertThat(redisCli(cli(port, true, "CONFIG", "SET", "tls-protocols", "TLSv1.2", "tls-ciphers",
+                    "ECDHE-RSA-AES128-GCM-SHA256", "tls-ciphersuites", ""))[1]).isEqualTo("OK\n");
+            assertThat(sClient(port, "")).contains("TLSv1.2, Cipher is ECDHE-RSA-AES128-GCM-SHA256");
+            assertThat(sClient(port, "-tls1_2 -cipher ECDHE-RSA-AES256-GCM-SHA384")).doesNotContain("Cipher is ECDHE");
+            assertThat(((String) redisCli(cli(port, true, "CONFIG", "SET", "tls-ciphers", "HIGH:!aNULL"))[1])
+                    .strip()).endsWith("Unable to update TLS configuration. Check server logs.");
+            assertThat(redisCli(cli(port, true, "CONFIG", "GET", "tls-ciphers"))[1])
+                    .isEqualTo("tls-ciphers\nECDHE-RSA-AES128-GCM-SHA256\n");
+        }
+    }
+
     @Test
     void anEncryptedKeyIsReadWithTlsKeyFilePass() throws Exception {
         String encrypted = certs.file("server-encrypted.key").toString();
