@@ -106,7 +106,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException
+                || cause instanceof javax.net.ssl.SSLException) {
+            // A failed handshake (no or an untrusted client certificate, plain text on the TLS port):
+            // that connection only, as Redis logs it at verbose level.
+            Throwable t = cause instanceof javax.net.ssl.SSLException ? cause : cause.getCause();
+            log.debug("Error accepting a client connection: {} (addr={})", t.getMessage(), conn.addr());
+        } else if (cause instanceof IOException) {
             log.debug("Client {} connection error: {}", conn.addr(), cause.getMessage());
         } else {
             log.warn("Client {} closed after an unexpected error", conn.addr(), cause);

@@ -70,6 +70,10 @@ public final class RelogServer implements AutoCloseable {
      */
     static final String FULL_SYNC_MARKER = "full-sync-in-progress";
     private final List<Channel> listeners = new ArrayList<>();
+    /** The {@code tls-port} listeners (none without TLS). */
+    private final List<Channel> tlsListeners = new ArrayList<>();
+    private final io.relog.frontend.tls.TlsContexts tls = new io.relog.frontend.tls.TlsContexts();
+    private volatile int tlsPort;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private ServerBootstrap bootstrap;
     private volatile int port;
@@ -79,6 +83,11 @@ public final class RelogServer implements AutoCloseable {
 
     private RelogServer(ServerConfig config) throws Exception {
         this.config = config;
+        try {
+            tls.reload(config); // a bad certificate or key stops the start before anything is opened
+        } catch (io.relog.frontend.tls.TlsContexts.TlsConfigException e) {
+            throw new java.io.IOException("TLS configuration: " + e.getMessage(), e);
+        }
         Files.createDirectories(config.dir());
         Path logDir = config.dir().resolve("log");
         this.snapshotFiles = new SnapshotFiles(config.dir());
@@ -200,15 +209,25 @@ public final class RelogServer implements AutoCloseable {
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
         this.ioGroup = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
-        this.bootstrap = bootstrap(channelType);
+        this.bootstrap = bootstrap(channelType, false);
+        int tlsPortWanted = Integer.parseInt(config.get("tls-port"));
+        // As in Redis, "port 0" with a tls-port means TLS only; without one it means any free port.
+        boolean plain = !(config.port() == 0 && tlsPortWanted != 0);
         try {
-            listeners.addAll(listen(config.bind(), config.port()));
+            if (plain) {
+                listeners.addAll(listen(bootstrap, config.bind(), config.port()));
+            }
+            if (tlsPortWanted != 0) {
+                tlsListeners.addAll(listen(bootstrap(channelType, true), config.bind(), tlsPortWanted));
+                tlsPort = tlsPortWanted;
+            }
         } catch (Exception e) {
+            close(listeners);
             bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
-        int bound = ((InetSocketAddress) listeners.get(0).localAddress()).getPort();
+        int bound = plain ? ((InetSocketAddress) listeners.get(0).localAddress()).getPort() : 0;
         this.port = bound;
         config.setEffective("port", Integer.toString(bound));
         ServerState st = new ServerState(config, engine);
@@ -254,15 +273,19 @@ public final class RelogServer implements AutoCloseable {
         for (Channel ch : listeners) {
             ch.config().setAutoRead(true);
         }
+        for (Channel ch : tlsListeners) {
+            ch.config().setAutoRead(true);
+        }
         log.info("Relog {} (Redis {} compatible), pid={}, Java {}", RelogVersion.VERSION, RelogVersion.REDIS_VERSION,
                 ProcessHandle.current().pid(), System.getProperty("java.version"));
-        log.info("Running mode=standalone, port={}.", port);
+        log.info("Running mode=standalone, port={}{}.", port, tlsPort == 0 ? "" : ", tls-port=" + tlsPort);
         log.info("Server initialized ({} transport, {} IO thread(s), engine on {})", epoll ? "epoll" : "nio",
                 config.ioThreads(), sharedEngine ? "an IO thread" : "its own thread");
-        log.info("Ready to accept connections tcp");
+        log.info("Ready to accept connections {}", tlsPort == 0 ? "tcp" : port == 0 ? "tls" : "tcp and tls");
     }
 
-    private ServerBootstrap bootstrap(Class<? extends ServerChannel> channelType) {
+    /** A listener's bootstrap; {@code tls}: its connections start with a TLS handshake ({@code tls-port}). */
+    private ServerBootstrap bootstrap(Class<? extends ServerChannel> channelType, boolean tlsListener) {
         return new ServerBootstrap()
                 .group(bossGroup, ioGroup)
                 .channel(channelType)
@@ -275,6 +298,10 @@ public final class RelogServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         applyKeepalive(ch, config.tcpKeepalive());
+                        if (tlsListener) {
+                            // The context current at accept: CONFIG SET of a TLS file affects later connections.
+                            ch.pipeline().addLast("ssl", tls.server().newHandler(ch.alloc()));
+                        }
                         ClientConnection conn = new ClientConnection(state.nextClientId.getAndIncrement(), ch, config,
                                 System.currentTimeMillis());
                         ch.pipeline().addLast("decoder",
@@ -290,7 +317,8 @@ public final class RelogServer implements AutoCloseable {
      * The listeners do not accept until their auto-read is switched on. On failure, closes what it
      * bound and throws.
      */
-    private List<Channel> listen(List<String> binds, int port) throws java.io.IOException {
+    private static List<Channel> listen(ServerBootstrap bootstrap, List<String> binds, int port)
+            throws java.io.IOException {
         List<Channel> bound = new ArrayList<>();
         for (String spec : binds) {
             boolean optional = spec.startsWith("-");
@@ -342,10 +370,10 @@ public final class RelogServer implements AutoCloseable {
             close(old); // the same address may be bound again, so the old sockets go first, as in Redis
             listeners.clear();
             try {
-                listeners.addAll(listen(binds, newPort));
+                listeners.addAll(listen(bootstrap, binds, newPort));
             } catch (java.io.IOException e) {
                 try {
-                    listeners.addAll(listen(config.bind(), port));
+                    listeners.addAll(listen(bootstrap, config.bind(), port));
                 } catch (java.io.IOException restore) {
                     log.warn("Could not listen again on the previous addresses: {}", restore.getMessage());
                 }
@@ -383,6 +411,16 @@ public final class RelogServer implements AutoCloseable {
     /** The TCP port accepting connections (the actual one when {@code port 0} was asked). */
     public int port() {
         return port;
+    }
+
+    /** The TLS port accepting connections, or 0 without {@code tls-port}. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** The TLS contexts ({@code tls-*} directives); rebuilt by {@code CONFIG SET}. */
+    io.relog.frontend.tls.TlsContexts tls() {
+        return tls;
     }
 
     public ServerConfig config() {
@@ -454,6 +492,9 @@ public final class RelogServer implements AutoCloseable {
 
     private void closeListeners() {
         for (Channel ch : listeners) {
+            ch.close().syncUninterruptibly();
+        }
+        for (Channel ch : tlsListeners) {
             ch.close().syncUninterruptibly();
         }
     }

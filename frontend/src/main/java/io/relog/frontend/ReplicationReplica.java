@@ -292,8 +292,15 @@ final class ReplicationReplica {
     private void connect() {
         long gen = ++generation;
         var cfg = state.config();
+        // tls-replication: the master is reached over TLS, and this server announces its TLS port, as Redis does.
+        io.netty.handler.ssl.SslContext tls = cfg.get("tls-replication").equals("yes") ? state.server.tls().client() : null;
+        boolean tlsLink = tls != null;
+        String masterHost = host;
+        int masterPort = port;
         MasterLinkHandler.Handshake hs = new MasterLinkHandler.Handshake(cfg.get("masteruser"),
-                cfg.get("masterauth"), state.server.port(), state.history.current().replid(), processedOffset,
+                cfg.get("masterauth"),
+                tlsLink && state.server.tlsPort() != 0 ? state.server.tlsPort() : state.server.port(),
+                state.history.current().replid(), processedOffset,
                 state.snapshotDir);
         Listener listener = new Listener(gen);
         MasterLinkHandler h = new MasterLinkHandler(hs, listener);
@@ -307,6 +314,9 @@ final class ReplicationReplica {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("ssl", tls.newHandler(ch.alloc(), masterHost, masterPort));
+                        }
                         ch.pipeline().addLast("master-link", h);
                     }
                 });

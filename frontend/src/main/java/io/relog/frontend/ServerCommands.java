@@ -512,8 +512,23 @@ final class ServerCommands {
             config.setEffective("port", Integer.toString(state.server.port()));
             config.setEffective("bind", bind);
         }
+        Map<String, String> before = new LinkedHashMap<>();
+        changes.keySet().forEach(name -> before.put(name, config.get(name)));
         for (Map.Entry<String, String> c : changes.entrySet()) {
             config.set(c.getKey(), c.getValue());
+        }
+        if (changes.keySet().stream().anyMatch(name -> name.startsWith("tls-"))) {
+            // New certificates, keys, CAs or options apply to connections made from now on, as in Redis.
+            try {
+                state.server.tls().reload(config);
+            } catch (io.relog.frontend.tls.TlsContexts.TlsConfigException ex) {
+                org.slf4j.LoggerFactory.getLogger(ServerCommands.class).warn("Failed to update the TLS configuration: {}",
+                        ex.getMessage());
+                before.forEach(config::set); // all or nothing, as Redis' CONFIG SET
+                String first = changes.keySet().stream().filter(name -> name.startsWith("tls-")).findFirst().get();
+                r.error(setFailed(first, "Unable to update TLS configuration. Check server logs."));
+                return;
+            }
         }
         applyToEngine(e, config);
         state.writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),

@@ -162,6 +162,15 @@ public final class ServerConfig {
         }));
         add(Directive.integer("maxmemory-eviction-tenacity", 10, 0, 100, true));
         add(Directive.memory("maxmemory-clients", "0", 0, Long.MAX_VALUE, true));
+        // TLS (io.relog.frontend.tls.TlsContexts): files and options rebuild the contexts on CONFIG SET.
+        add(Directive.integer("tls-port", 0, 0, 65535, false));
+        for (String file : List.of("tls-cert-file", "tls-key-file", "tls-key-file-pass", "tls-client-cert-file",
+                "tls-client-key-file", "tls-client-key-file-pass", "tls-ca-cert-file", "tls-ca-cert-dir",
+                "tls-protocols", "tls-ciphers", "tls-ciphersuites")) {
+            add(Directive.string(file, "", true));
+        }
+        add(Directive.oneOf("tls-auth-clients", "yes", true, "no", "yes", "optional"));
+        add(Directive.bool("tls-replication", "no", true));
         add(Directive.oneOf("enable-debug-command", "no", false, "no", "yes", "local"));
         add(Directive.oneOf("enable-protected-configs", "no", false, "no", "yes", "local"));
         add(Directive.oneOf("enable-module-command", "no", false, "no", "yes", "local"));

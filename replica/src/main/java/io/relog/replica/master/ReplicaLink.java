@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.ssl.SslHandler;
 import io.relog.log.CommandLog;
 import io.relog.log.LogReader;
 import io.relog.log.LogRegion;
@@ -31,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * holds a write the master could lose). A replica far behind reads from disk at its own pace; a
  * slow one holds no server memory beyond the socket's buffer.
  *
+ * <p><b>Over TLS the bytes are copied.</b> Encryption needs the bytes in memory, so on a TLS
+ * connection (an {@code SslHandler} in the pipeline, from {@code tls-port}) the snapshot and the log
+ * are read into buffers of {@value #COPY_CHUNK_BYTES} bytes, one after the other while the channel
+ * is writable, as Kafka's {@code SslTransportLayer} does: the memory a link holds stays bounded by
+ * the channel's high water mark plus one chunk, and a slow replica still only slows its own reads.
+ *
  * <p>All of the link's work runs on its channel's event loop; {@link #logGrew} may be called from
  * any thread.
  */
@@ -39,6 +46,8 @@ public final class ReplicaLink {
     private static final Logger log = LoggerFactory.getLogger(ReplicaLink.class);
     /** Bytes one sendfile region covers at most. */
     private static final long REGION_BYTES = 4L * 1024 * 1024;
+    /** Bytes read into one buffer when the connection encrypts (no sendfile through TLS). */
+    static final int COPY_CHUNK_BYTES = 64 * 1024;
 
     /** Where the replica is in its sync, as INFO reports it. */
     public enum State {
@@ -73,6 +82,13 @@ public final class ReplicaLink {
     private LogReader reader;
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private volatile boolean closed;
+    /** Whether the connection is TLS: the bytes go through memory, not sendfile. */
+    private final boolean copying;
+    /** A full sync over TLS: the snapshot file being copied, its next position and its end. Event loop. */
+    private java.nio.channels.FileChannel bulkFile;
+    private long bulkPosition;
+    private long bulkEnd;
+    private Runnable bulkDone;
 
     /**
      * @param id the client id of the replica's connection
@@ -83,6 +99,7 @@ public final class ReplicaLink {
         this.commandLog = commandLog;
         this.id = id;
         this.ip = ip;
+        this.copying = channel.pipeline().get(SslHandler.class) != null;
         channel.closeFuture().addListener(f -> close());
     }
 
@@ -210,7 +227,29 @@ public final class ReplicaLink {
             } else {
                 channel.write(Unpooled.copiedBuffer("$" + rdbBytes + "\r\n", StandardCharsets.US_ASCII));
             }
+            byte[] eofMark = mark;
+            if (copying) {
+                try {
+                    bulkFile = java.nio.channels.FileChannel.open(rdb, java.nio.file.StandardOpenOption.READ);
+                } catch (IOException e) {
+                    log.warn("Full sync of replica {}:{} failed: {}", ip, listeningPort, e.toString());
+                    channel.close();
+                    return;
+                }
+                bulkPosition = 0;
+                bulkEnd = rdbBytes;
+                bulkDone = () -> finishSnapshot(eofMark, offset);
+                pumpBulk();
+                return;
+            }
             channel.write(new DefaultFileRegion(rdb.toFile(), 0, rdbBytes));
+            finishSnapshot(eofMark, offset);
+        });
+    }
+
+    /** After the snapshot's bytes: the EOF mark of a diskless transfer, then the log. Event loop. */
+    private void finishSnapshot(byte[] mark, long offset) {
+        {
             if (mark != null) {
                 channel.write(Unpooled.wrappedBuffer(mark));
             }
@@ -223,7 +262,65 @@ public final class ReplicaLink {
                 log.info("Synchronization with replica {}:{} succeeded", ip, listeningPort);
                 goOnline(offset);
             });
-        });
+        }
+    }
+
+    /** Copies the snapshot into the TLS connection while it is writable. Event loop. */
+    private void pumpBulk() {
+        if (bulkFile == null) {
+            return;
+        }
+        if (closed) {
+            closeBulk();
+            return;
+        }
+        try {
+            while (bulkPosition < bulkEnd && channel.isWritable()) {
+                int n = (int) Math.min(COPY_CHUNK_BYTES, bulkEnd - bulkPosition);
+                channel.writeAndFlush(copy(bulkFile, bulkPosition, n));
+                bulkPosition += n;
+            }
+        } catch (IOException e) {
+            log.warn("Full sync of replica {}:{} failed: {}", ip, listeningPort, e.toString());
+            closeBulk();
+            channel.close();
+            return;
+        }
+        if (bulkPosition == bulkEnd) {
+            Runnable done = bulkDone;
+            closeBulk();
+            done.run();
+        }
+    }
+
+    private void closeBulk() {
+        if (bulkFile != null) {
+            try {
+                bulkFile.close();
+            } catch (IOException ignored) {
+                // read-only
+            }
+            bulkFile = null;
+            bulkDone = null;
+        }
+    }
+
+    /** {@code length} bytes of {@code file} from {@code position} in a new buffer (the caller hands it on). */
+    private io.netty.buffer.ByteBuf copy(java.nio.channels.FileChannel file, long position, int length)
+            throws IOException {
+        io.netty.buffer.ByteBuf buf = channel.alloc().ioBuffer(length);
+        try {
+            while (buf.readableBytes() < length) {
+                int read = buf.writeBytes(file, position + buf.readableBytes(), length - buf.readableBytes());
+                if (read < 0) {
+                    throw new java.io.EOFException("file ends before the position " + (position + length));
+                }
+            }
+            return buf;
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw e;
+        }
     }
 
     private void goOnline(long offset) {
@@ -255,6 +352,8 @@ public final class ReplicaLink {
     public void writable() {
         if (state == State.ONLINE) {
             pump();
+        } else if (state == State.SEND_BULK) {
+            pumpBulk();
         }
     }
 
@@ -266,11 +365,16 @@ public final class ReplicaLink {
         boolean wrote = false;
         try {
             while (channel.isWritable()) {
-                LogRegion r = reader.nextRegion(REGION_BYTES);
+                LogRegion r = reader.nextRegion(copying ? COPY_CHUNK_BYTES : REGION_BYTES);
                 if (r == null) {
                     break;
                 }
-                channel.write(new DefaultFileRegion(r.file().toFile(), r.position(), r.length()));
+                if (copying) {
+                    // Flushed chunk by chunk, so the encrypted bytes count against the water mark at once.
+                    channel.writeAndFlush(copy(r.channel(), r.position(), (int) r.length()));
+                } else {
+                    channel.write(new DefaultFileRegion(r.file().toFile(), r.position(), r.length()));
+                }
                 wrote = true;
             }
         } catch (IOException e) {
@@ -298,6 +402,7 @@ public final class ReplicaLink {
     }
 
     private void closeReader() {
+        closeBulk();
         if (reader != null) {
             try {
                 reader.close();
