@@ -65,6 +65,18 @@ final class ServerState {
         opsPerSec.sample(now, engine.totalCommands());
         inputBytesPerSec.sample(now, netInputBytes.sum());
         outputBytesPerSec.sample(now, netOutputBytes);
+        notePeakMemory(engine.usedMemory());
+    }
+
+    /** Highest {@code used_memory} seen by the cron or INFO (used_memory_peak). Engine thread. */
+    private long peakMemory;
+
+    void notePeakMemory(long used) {
+        peakMemory = Math.max(peakMemory, used);
+    }
+
+    long peakMemory() {
+        return peakMemory;
     }
 
     /** Pending commands per connection above which its reads pause until the engine catches up. */

@@ -43,6 +43,12 @@ public final class ChampMap {
 
     private Node root;
     private int size;
+    /**
+     * Bytes of data held, maintained by every put and remove in O(1): the length of every key,
+     * plus the length of every value that is a {@code byte[]} (a string, a hash field's value);
+     * other values (collections, scores, markers) count 0 here. See {@link #payloadBytes()}.
+     */
+    private long payloadBytes;
     /** Edit token; {@code null} for a frozen view. */
     private Object owner;
 
@@ -73,6 +79,23 @@ public final class ChampMap {
         this.root = root;
         this.size = size;
         this.owner = owner;
+    }
+
+    private ChampMap(Node root, int size, long payloadBytes, Object owner) {
+        this(root, size, owner);
+        this.payloadBytes = payloadBytes;
+    }
+
+    /**
+     * The lengths of all keys plus the lengths of all {@code byte[]} values, in bytes: the data
+     * itself, without any object or node overhead (memory accounting adds that per entry). O(1).
+     */
+    public long payloadBytes() {
+        return payloadBytes;
+    }
+
+    private static int valueBytes(Object v) {
+        return v instanceof byte[] b ? b.length : 0;
     }
 
     /** The hash Relog uses for keys: Murmur3 (x86, 32-bit) with a per-process random seed. */
@@ -263,6 +286,9 @@ public final class ChampMap {
         root = put(root, key, writerHash(key), value, meta, 0);
         if (lastChangedSize) {
             size++;
+            payloadBytes += key.length + valueBytes(value);
+        } else {
+            payloadBytes += valueBytes(value) - valueBytes(lastPrevious);
         }
         return lastPrevious;
     }
@@ -276,6 +302,7 @@ public final class ChampMap {
         if (lastChangedSize) {
             root = r;
             size--;
+            payloadBytes -= key.length + valueBytes(lastPrevious);
         }
         return lastPrevious;
     }
@@ -285,6 +312,7 @@ public final class ChampMap {
         checkMutable();
         root = EMPTY;
         size = 0;
+        payloadBytes = 0;
     }
 
     /**
@@ -293,7 +321,7 @@ public final class ChampMap {
      */
     public ChampMap freeze() {
         checkMutable();
-        ChampMap view = new ChampMap(root, size, null);
+        ChampMap view = new ChampMap(root, size, payloadBytes, null);
         owner = new EditToken();
         return view;
     }
@@ -314,7 +342,7 @@ public final class ChampMap {
      * token (a collection value being made editable by its database's writer).
      */
     public ChampMap withOwner(Object token) {
-        return new ChampMap(root, size, java.util.Objects.requireNonNull(token));
+        return new ChampMap(root, size, payloadBytes, java.util.Objects.requireNonNull(token));
     }
 
     /** The token that owns this map's edits, or {@code null} for a frozen view. */
@@ -330,7 +358,7 @@ public final class ChampMap {
         if (owner != null) {
             owner = new EditToken(); // the copy and this map must not own the shared nodes
         }
-        return new ChampMap(root, size, new EditToken());
+        return new ChampMap(root, size, payloadBytes, new EditToken());
     }
 
     private void checkMutable() {
@@ -371,6 +399,7 @@ public final class ChampMap {
         stack[top++] = root;
         root = EMPTY;
         size = 0;
+        payloadBytes = 0;
         while (top > 0) {
             Node node = stack[--top];
             stack[top] = null;

@@ -28,8 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * subsystem that reads them has not been built: {@code appendfilename} and {@code appenddirname}
  * (the command log replaces Redis' AOF files), {@code dbfilename} (snapshots live under
  * {@code snapshots/}), {@code rdbcompression}, {@code rdbchecksum},
- * {@code maxmemory}, {@code maxmemory-policy}, {@code maxmemory-samples},
- * {@code maxmemory-eviction-tenacity}, {@code maxmemory-clients}, {@code io-threads-do-reads},
+ * {@code maxmemory-eviction-tenacity} (eviction runs until under the limit before each command), {@code maxmemory-clients}, {@code io-threads-do-reads},
  * {@code protected-mode}, {@code pidfile}, {@code enable-protected-configs},
  * {@code enable-module-command}. README lists them.
  *
@@ -153,6 +152,12 @@ public final class ServerConfig {
         add(Directive.oneOf("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu",
                 "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
         add(Directive.integer("maxmemory-samples", 5, 1, 64, true));
+        add(Directive.integer("lfu-log-factor", 10, 0, Integer.MAX_VALUE, true));
+        add(Directive.integer("lfu-decay-time", 1, 0, Integer.MAX_VALUE, true));
+        // A replica never evicts by itself: its log must stay the master's stream byte for byte,
+        // so evictions reach it as the master's DELs. "no" (Redis' opt-in) cannot be honoured.
+        add(Directive.oneOf("replica-ignore-maxmemory", "yes", true, "yes"));
+        alias("slave-ignore-maxmemory", "replica-ignore-maxmemory");
         add(Directive.custom("notify-keyspace-events", "", true, false, v -> {
             int flags = io.relog.engine.pubsub.KeyspaceEvents.parse(v);
             if (flags < 0) {
