@@ -104,6 +104,11 @@ public final class Eviction {
         this.lfuDecayTime = Math.max(0, lfuDecayTime);
     }
 
+    /** {@code lfu-decay-time} in minutes. */
+    public int lfuDecayTime() {
+        return lfuDecayTime;
+    }
+
     // ------------------------------------------------------------------ LFU counters
 
     /** Redis' {@code LFUGetTimeInMinutes}: Unix minutes modulo 2^16. */
@@ -121,6 +126,11 @@ public final class Eviction {
      * less per {@code lfu-decay-time} minutes since the last decrement time; not stored.
      */
     public int lfuDecayed(int access, long nowMs) {
+        return lfuDecayed(access, nowMs, lfuDecayTime);
+    }
+
+    /** {@link #lfuDecayed(int, long)} with an explicit {@code lfu-decay-time} (minutes; 0: none). Any thread. */
+    public static int lfuDecayed(int access, long nowMs, int lfuDecayTime) {
         int ldt = (access >>> 8) & 0xffff;
         int counter = access & 0xff;
         int now = lfuMinutes(nowMs);

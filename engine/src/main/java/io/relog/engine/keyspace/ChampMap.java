@@ -391,6 +391,17 @@ public final class ChampMap {
      * @throws UnsupportedOperationException if this map is not a frozen view
      */
     public void drain(EntryVisitor visitor) {
+        drainWithMeta((k, v, m) -> visitor.visit(k, v));
+    }
+
+    /** Receives entries with their metadata word (access data and value flags). */
+    @FunctionalInterface
+    public interface MetaEntryVisitor {
+        void visit(byte[] key, Object value, int meta);
+    }
+
+    /** Like {@link #drain(EntryVisitor)}, also handing each entry's metadata word. */
+    public void drainWithMeta(MetaEntryVisitor visitor) {
         if (owner != null) {
             throw new UnsupportedOperationException("drain() consumes a frozen view; this map is mutable");
         }
@@ -405,18 +416,43 @@ public final class ChampMap {
             stack[top] = null;
             if (node.dataMap == 0 && node.nodeMap == 0) { // a collision node (or the empty root)
                 for (int i = 0; i < node.slots.length; i += 2) {
-                    visitor.visit((byte[]) node.slots[i], node.slots[i + 1]);
+                    visitor.visit((byte[]) node.slots[i], node.slots[i + 1], (int) (node.meta[i / 2] >>> 32));
                 }
                 continue;
             }
             int data = Integer.bitCount(node.dataMap);
             for (int i = 0; i < data; i++) {
-                visitor.visit((byte[]) node.slots[2 * i], node.slots[2 * i + 1]);
+                visitor.visit((byte[]) node.slots[2 * i], node.slots[2 * i + 1], (int) (node.meta[i] >>> 32));
             }
             // Sub-nodes sit at the end in reverse position order: push them so that the lowest
             // position is visited first.
             for (int i = 2 * data; i < node.slots.length; i++) {
                 stack[top++] = (Node) node.slots[i];
+            }
+        }
+    }
+
+    /** Like {@link #forEach(EntryVisitor)}, also handing each entry's metadata word. */
+    public void forEachWithMeta(MetaEntryVisitor visitor) {
+        forEachWithMeta(root, 0, visitor);
+    }
+
+    private static void forEachWithMeta(Node node, int shift, MetaEntryVisitor visitor) {
+        if (shift >= MAX_SHIFT) {
+            for (int i = 0; i < node.slots.length; i += 2) {
+                visitor.visit((byte[]) node.slots[i], node.slots[i + 1], (int) (node.meta[i / 2] >>> 32));
+            }
+            return;
+        }
+        int all = node.dataMap | node.nodeMap;
+        while (all != 0) {
+            int bit = Integer.lowestOneBit(all);
+            all &= all - 1;
+            if ((node.dataMap & bit) != 0) {
+                int i = Integer.bitCount(node.dataMap & (bit - 1));
+                visitor.visit((byte[]) node.slots[2 * i], node.slots[2 * i + 1], (int) (node.meta[i] >>> 32));
+            } else {
+                forEachWithMeta(node.subNode(bit), shift + BITS, visitor);
             }
         }
     }
