@@ -767,6 +767,7 @@ final class ServerCommands {
                 field(sb, "rejected_connections", state.rejectedConnections.get());
                 field(sb, "expired_keys", e.expiredKeys());
                 field(sb, "evicted_keys", e.evictedKeys());
+                field(sb, "client_output_buffer_limit_disconnections", state.outputBufferLimitDisconnections);
                 field(sb, "sync_full", state.replication.syncFull);
                 field(sb, "sync_partial_ok", state.replication.syncPartialOk);
                 field(sb, "sync_partial_err", state.replication.syncPartialErr);

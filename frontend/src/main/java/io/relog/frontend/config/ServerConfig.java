@@ -158,6 +158,11 @@ public final class ServerConfig {
         // so evictions reach it as the master's DELs. "no" (Redis' opt-in) cannot be honoured.
         add(Directive.oneOf("replica-ignore-maxmemory", "yes", true, "yes"));
         alias("slave-ignore-maxmemory", "replica-ignore-maxmemory");
+        // <class> <hard> <soft> <soft seconds>, for normal and pubsub clients. Lines and CONFIG SET
+        // change only the classes they name (see OutputBufferLimits.merge). The replica class is
+        // kept for compatibility: replicas are served from the log on disk, not from a buffer.
+        add(Directive.custom("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, true,
+                OutputBufferLimits::normalize));
         add(Directive.custom("notify-keyspace-events", "", true, false, v -> {
             int flags = io.relog.engine.pubsub.KeyspaceEvents.parse(v);
             if (flags < 0) {
@@ -319,7 +324,7 @@ public final class ServerConfig {
         if (d == null || args.isEmpty() || (!d.multiArg() && args.size() != 1)) {
             return "Bad directive or wrong number of arguments";
         }
-        String joined = String.join(" ", args);
+        String joined = OutputBufferLimits.merge(name, values.get(name), String.join(" ", args));
         if (name.equals("save") && !seenMultiArg.add(name)) {
             // Several "save" lines accumulate, as in redis.conf; the first one replaces the default.
             String prev = values.get(name);
@@ -340,6 +345,18 @@ public final class ServerConfig {
         protoMaxBulkLen = Long.parseLong(values.get("proto-max-bulk-len"));
         clientQueryBufferLimit = Long.parseLong(values.get("client-query-buffer-limit"));
         requirepass = values.get("requirepass");
+        outputBufferLimits = OutputBufferLimits.parse(values.get("client-output-buffer-limit"));
+    }
+
+    private volatile long[][] outputBufferLimits;
+
+    /**
+     * {@code client-output-buffer-limit} of client class {@code clientClass}
+     * ({@link OutputBufferLimits#NORMAL}, {@link OutputBufferLimits#PUBSUB}): hard bytes, soft
+     * bytes, soft seconds. Any thread; do not modify the array.
+     */
+    public long[] outputBufferLimit(int clientClass) {
+        return outputBufferLimits[clientClass];
     }
 
     // ------------------------------------------------------------------ checks
@@ -448,7 +465,7 @@ public final class ServerConfig {
         if (!d.mutable()) {
             throw new IllegalArgumentException("can't set immutable config");
         }
-        values.put(n, d.normalize(value));
+        values.put(n, d.normalize(OutputBufferLimits.merge(n, values.get(n), value)));
         refreshCaches();
     }
 
