@@ -268,6 +268,20 @@ class EvictionIT extends AbstractServerIT {
     }
 
     @Test
+    void restoreSetsTheAccessDataOfThePolicy() {
+        redis.set("src", "value");
+        byte[] payload = redis.dump("src");
+        call("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu");
+        redis.sendCommand(() -> "RESTORE".getBytes(), "f".getBytes(), "0".getBytes(), payload,
+                "FREQ".getBytes(), "100".getBytes());
+        assertThat(call("OBJECT", "FREQ", "f")).isEqualTo(100L);
+        call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
+        redis.sendCommand(() -> "RESTORE".getBytes(), "i".getBytes(), "0".getBytes(), payload,
+                "IDLETIME".getBytes(), "1000".getBytes());
+        assertThat((Long) call("OBJECT", "IDLETIME", "i")).isBetween(1000L, 1002L);
+    }
+
+    @Test
     void readsAlwaysWorkAndWritesAreRefusedOnlyWhenNothingCanBeEvicted() {
         assumeRelog("Redis' used_memory includes its own ~1 MB, so a 1-byte limit can never be met there");
         call("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
