@@ -210,6 +210,94 @@ public final class Engine {
     /** Sets {@code maxmemory-policy} (CONFIG SET); engine thread. The name is not validated here. */
     public void setMaxmemoryPolicy(String policy) {
         this.maxmemoryPolicy = policy;
+        eviction.setPolicy(io.relog.engine.eviction.Eviction.Policy.of(policy));
+    }
+
+    // ------------------------------------------------------------------ maxmemory
+
+    private final io.relog.engine.eviction.Eviction eviction = new io.relog.engine.eviction.Eviction(random);
+    /** {@code maxmemory} in bytes of {@link #usedMemory()}; 0 for no limit. */
+    private long maxmemory;
+    private long evictedKeys;
+
+    /** The OOM error (Redis 7.0's {@code shared.oomerr}). */
+    public static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+
+    /** The policy, sampling and LFU counters of {@code maxmemory}. */
+    public io.relog.engine.eviction.Eviction eviction() {
+        return eviction;
+    }
+
+    /** Sets {@code maxmemory} (bytes of {@link #usedMemory()}, 0 = no limit). Engine thread. */
+    public void setMaxmemory(long bytes) {
+        this.maxmemory = bytes;
+    }
+
+    public long maxmemory() {
+        return maxmemory;
+    }
+
+    /** Keys evicted since start or CONFIG RESETSTAT ({@code evicted_keys}). */
+    public long evictedKeys() {
+        return evictedKeys;
+    }
+
+    /**
+     * The estimated bytes of the data set (INFO {@code used_memory}, what {@code maxmemory}
+     * limits): see {@link io.relog.engine.keyspace.MemoryEstimate}. O(databases).
+     */
+    public long usedMemory() {
+        long b = 0;
+        for (Database db : dbs) {
+            db.settleMemory();
+            b += db.usedMemory();
+        }
+        return b;
+    }
+
+    /** The access bits a key written now starts with: the LRU clock, or under LFU this minute and the initial counter. */
+    public int newKeyAccess() {
+        return eviction.policy().lfu() ? io.relog.engine.eviction.Eviction.lfuInitial(commandTime) : lruClock();
+    }
+
+    /**
+     * Evicts keys under the policy until {@link #usedMemory()} is at most {@code maxmemory}
+     * (Redis' {@code performEvictions}); each eviction is a write propagated as {@code DEL}, with
+     * the {@code evicted} keyspace event. Returns false if the data set is still over the limit
+     * because nothing (more) can be evicted. Always true without a limit and on a replica, which
+     * leaves eviction to its master (Redis' {@code replica-ignore-maxmemory yes}). Engine thread.
+     */
+    public boolean performEvictions() {
+        if (maxmemory == 0 || replica) {
+            return true;
+        }
+        while (usedMemory() > maxmemory) {
+            io.relog.engine.eviction.Eviction.Victim v = eviction.choose(dbs, lruClock(), commandTime);
+            if (v == null) {
+                return false;
+            }
+            Database db = dbs[v.db()];
+            db.remove(v.key());
+            evictedKeys++;
+            notifyKeyspaceEvent(KeyspaceEvents.EVICTED, "evicted", v.key(), v.db());
+            propagate(v.db(), new byte[][] {DEL, v.key()});
+        }
+        return true;
+    }
+
+    /** Whether Redis refuses {@code spec} when out of memory: a {@code denyoom} command, or an EXEC queueing one. */
+    private static boolean deniedWhenOutOfMemory(Session session, CommandSpec spec) {
+        if (spec.is(io.relog.engine.command.CommandFlag.DENYOOM)) {
+            return true;
+        }
+        if (spec.name().equals("exec") && session.inTransaction()) {
+            for (io.relog.engine.transaction.TransactionState.Queued q : session.transaction().queued()) {
+                if (q.spec().is(io.relog.engine.command.CommandFlag.DENYOOM)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** {@code hash-max-listpack-entries}: most fields a listpack-encoded hash holds (Redis 7.0 default 512). */
@@ -276,6 +364,23 @@ public final class Engine {
             st.rejected++;
             reply.error(PubSub.notAllowedWhileSubscribed(spec, argv));
             return;
+        }
+        if (maxmemory != 0 && !session.isMaster()) {
+            // As Redis' processCommand: evict before every command; refuse denyoom ones if that failed.
+            refreshTime();
+            if (!performEvictions() && deniedWhenOutOfMemory(session, spec)) {
+                st.rejected++;
+                if (spec.name().equals("exec")) {
+                    discardTransaction(session);
+                    reply.error("EXECABORT Transaction discarded because of: " + OOM);
+                    return;
+                }
+                if (session.inTransaction()) {
+                    session.transaction().flagQueueError();
+                }
+                reply.error(OOM);
+                return;
+            }
         }
         String denial = session.isMaster() ? null
                 : writeDenial != null && deniedByWriteDenial(session, spec, true) ? writeDenial
@@ -389,6 +494,9 @@ public final class Engine {
             st.failed++;
             reply.error(e.getMessage());
         }
+        for (Database db : dbs) {
+            db.settleMemory();
+        }
         st.calls++;
         st.nanos += System.nanoTime() - start;
         totalCommands++;
@@ -431,6 +539,7 @@ public final class Engine {
         keyspaceHits = 0;
         keyspaceMisses = 0;
         totalCommands = 0;
+        evictedKeys = 0;
     }
 
     // ------------------------------------------------------------------ keyspace access
@@ -450,7 +559,7 @@ public final class Engine {
             notifyKeyspaceEvent(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index());
             return null;
         }
-        Object v = touching ? db.getAndTouch(key, lruClock()) : db.peek(key);
+        Object v = touching ? touch(db, key) : db.peek(key);
         if (v == null) {
             keyspaceMisses++;
             notifyKeyspaceEvent(KeyspaceEvents.KEY_MISS, "keymiss", key, db.index());
@@ -463,7 +572,16 @@ public final class Engine {
     /** The value of {@code key} for a write (expired keys are removed first), or {@code null}. */
     public Object lookupWrite(Database db, byte[] key) {
         expireIfNeeded(db, key);
-        return touching ? db.getAndTouch(key, lruClock()) : db.peek(key);
+        return touching ? touch(db, key) : db.peek(key);
+    }
+
+    /** The value of {@code key}, recording an access: the LRU clock, or under LFU a counter increment. */
+    private Object touch(Database db, byte[] key) {
+        if (eviction.policy().lfu()) {
+            int access = db.accessMeta(key) & Database.ACCESS_BITS;
+            return db.getAndTouch(key, eviction.lfuTouch(access, commandTime));
+        }
+        return db.getAndTouch(key, lruClock());
     }
 
     /** Whether the command being executed updates access times (false for a CLIENT NO-TOUCH client but for TOUCH). */

@@ -110,12 +110,24 @@ class PropagationReplayTest {
             } else if (r.nextInt(40) == 0) {
                 m.exec(sortCommand(r));
             }
+            // used_memory is maintained incrementally (O(1) per change, collections changed in
+            // place included); it must equal the estimate recomputed from every value.
+            if (i % 7 == 0) {
+                long recomputed = 0;
+                for (int d = 0; d < DATABASES; d++) {
+                    recomputed += m.engine.db(d).recomputeUsedMemory();
+                }
+                assertThat(m.engine.usedMemory()).as("used memory after command %d", i).isEqualTo(recomputed);
+            }
         }
         Engine replayed = replay(m, m.stream.size(), 0);
         for (int d = 0; d < DATABASES; d++) {
             assertThat(dump(replayed.db(d))).as("db %d after %d commands", d, COMMANDS)
                     .isEqualTo(dump(m.engine.db(d)));
+            assertThat(replayed.db(d).usedMemory()).as("db %d used memory, replayed", d)
+                    .isEqualTo(replayed.db(d).recomputeUsedMemory());
         }
+        assertThat(m.engine.usedMemory()).isPositive();
         // Replayed an hour earlier, the stream must still give the same keyspace: every expiry in it
         // is absolute, and every deletion the master made by expiry is in it as DEL, so an earlier
         // clock (at which nothing the master kept has expired yet) changes nothing. A relative time

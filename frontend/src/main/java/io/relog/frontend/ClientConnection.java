@@ -44,6 +44,8 @@ public final class ClientConnection extends Session {
     boolean closeAfterReply;
     boolean closed;
     boolean touched;
+    /** Since when (Unix ms) the unread replies exceed the soft output limit; -1 while under it. Engine thread. */
+    long softLimitSinceMs = -1;
     /** Set once this connection is a replica's link (after PSYNC/SYNC): its replies are suppressed. Engine thread. */
     io.relog.replica.master.ReplicaLink replicaLink;
     /** Starts the replica link once the replies written before PSYNC have been handed to the channel. Engine thread. */

@@ -571,6 +571,7 @@ public final class EngineLoop implements Runnable {
                 c.channel().writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
             } else {
                 c.channel().writeAndFlush(out, c.channel().voidPromise());
+                state.enforceOutputBufferLimit(c, engine.clock().millis());
             }
         } else if (close) {
             c.channel().close();
@@ -581,6 +582,7 @@ public final class EngineLoop implements Runnable {
         long period = 1_000_000_000L / state.config().hz();
         engine.activeExpireCycle(period / 4);
         state.closeIdleClients();
+        state.enforceSoftOutputLimits();
         state.sampleRates();
         for (Runnable r : cronHooks) {
             try {

@@ -441,8 +441,7 @@ final class ReplicationReplica {
         long start = System.nanoTime();
         try {
             log.info("MASTER <-> REPLICA sync: Loading DB in memory");
-            RdbLoad load = RdbReader.read(file, new RdbReader.Options(e.databases(), EncodingLimits.of(e),
-                    e.lruClock()));
+            RdbLoad load = RdbReader.read(file, RdbReader.Options.of(e));
             log.info("MASTER <-> REPLICA sync: {} keys loaded in {} ms", load.keys(),
                     (System.nanoTime() - start) / 1_000_000);
             state.loop.execute(() -> swapIn(gen, file, load, replid, offset));

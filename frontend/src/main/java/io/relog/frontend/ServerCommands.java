@@ -545,6 +545,9 @@ final class ServerCommands {
     static void applyToEngine(Engine e, ServerConfig config) {
         e.setProtoMaxBulkLen(config.protoMaxBulkLen());
         e.setMaxmemoryPolicy(config.maxmemoryPolicy());
+        e.setMaxmemory(config.maxmemory());
+        e.eviction().configure(intOf(config, "maxmemory-samples"), intOf(config, "lfu-log-factor"),
+                intOf(config, "lfu-decay-time"));
         e.setNotifyKeyspaceEvents(io.relog.engine.pubsub.KeyspaceEvents.parse(config.get("notify-keyspace-events")));
         e.setEncodingLimits(intOf(config, "hash-max-listpack-entries"), intOf(config, "hash-max-listpack-value"),
                 intOf(config, "set-max-intset-entries"));
@@ -682,26 +685,32 @@ final class ServerCommands {
             }
             case "memory" -> {
                 sb.append("# Memory\r\n");
+                // used_memory is the engine's deterministic estimate of the data set (what
+                // maxmemory limits; see MemoryEstimate), not heap usage, which includes garbage.
                 MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-                long used = heap.getUsed();
+                long used = e.usedMemory();
                 long rss = residentSetBytes();
                 if (rss <= 0) {
-                    rss = used + ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed();
+                    rss = heap.getUsed() + ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed();
                 }
+                state.notePeakMemory(used);
+                long peak = state.peakMemory();
                 field(sb, "used_memory", used);
                 field(sb, "used_memory_human", human(used));
-                // The Java heap holds the data set; there is no separate allocator overhead to subtract.
                 field(sb, "used_memory_dataset", used);
                 field(sb, "used_memory_rss", rss);
                 field(sb, "used_memory_rss_human", human(rss));
-                field(sb, "used_memory_peak", used);
-                field(sb, "used_memory_peak_human", human(used));
+                field(sb, "used_memory_peak", peak);
+                field(sb, "used_memory_peak_human", human(peak));
+                field(sb, "used_memory_heap", heap.getUsed());
+                field(sb, "used_memory_heap_human", human(heap.getUsed()));
                 field(sb, "total_system_memory", Runtime.getRuntime().maxMemory());
                 field(sb, "total_system_memory_human", human(Runtime.getRuntime().maxMemory()));
                 field(sb, "maxmemory", c.maxmemory());
                 field(sb, "maxmemory_human", human(c.maxmemory()));
                 field(sb, "maxmemory_policy", c.maxmemoryPolicy());
-                field(sb, "mem_fragmentation_ratio", "1.00");
+                field(sb, "mem_fragmentation_ratio",
+                        String.format(java.util.Locale.ROOT, "%.2f", used == 0 ? 0.0 : (double) rss / used));
                 field(sb, "mem_allocator", "jvm");
                 field(sb, "lazyfree_pending_objects", 0);
             }
@@ -772,7 +781,8 @@ final class ServerCommands {
                 field(sb, "total_net_output_bytes", state.netOutputBytes);
                 field(sb, "rejected_connections", state.rejectedConnections.get());
                 field(sb, "expired_keys", e.expiredKeys());
-                field(sb, "evicted_keys", 0);
+                field(sb, "evicted_keys", e.evictedKeys());
+                field(sb, "client_output_buffer_limit_disconnections", state.outputBufferLimitDisconnections);
                 field(sb, "sync_full", state.replication.syncFull);
                 field(sb, "sync_partial_ok", state.replication.syncPartialOk);
                 field(sb, "sync_partial_err", state.replication.syncPartialErr);

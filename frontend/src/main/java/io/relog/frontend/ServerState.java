@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the connection and server commands see of the running server: configuration, engine,
@@ -65,6 +66,18 @@ final class ServerState {
         opsPerSec.sample(now, engine.totalCommands());
         inputBytesPerSec.sample(now, netInputBytes.sum());
         outputBytesPerSec.sample(now, netOutputBytes);
+        notePeakMemory(engine.usedMemory());
+    }
+
+    /** Highest {@code used_memory} seen by the cron or INFO (used_memory_peak). Engine thread. */
+    private long peakMemory;
+
+    void notePeakMemory(long used) {
+        peakMemory = Math.max(peakMemory, used);
+    }
+
+    long peakMemory() {
+        return peakMemory;
     }
 
     /** Pending commands per connection above which its reads pause until the engine catches up. */
@@ -109,9 +122,70 @@ final class ServerState {
         }
         long now = engine.clock().millis();
         for (ClientConnection c : clients.values()) {
+            // As Redis 7.0: never replicas, blocked clients or pub/sub subscribers.
             if (now - c.lastInteractionMs > timeout * 1000L && c.pendingCommands.get() == 0
-                    && !engine.blockedClients().isBlocked(c) && c.replicaLink == null) {
+                    && !engine.blockedClients().isBlocked(c) && c.replicaLink == null
+                    && !engine.pubsub().isSubscribed(c)) {
                 c.channel().close();
+            }
+        }
+    }
+
+    /** Clients closed for their output buffer (INFO client_output_buffer_limit_disconnections). Engine thread. */
+    long outputBufferLimitDisconnections;
+
+    /**
+     * Closes {@code c} if the replies it has not read exceed its class' {@code
+     * client-output-buffer-limit}: the hard limit at once, the soft limit once it has been over it
+     * for longer than the soft seconds (checked as replies are sent and by the cron). A replica
+     * link has no limit: it is served from the log on disk. Returns whether it closed. Engine thread.
+     */
+    boolean enforceOutputBufferLimit(ClientConnection c, long nowMs) {
+        if (c.replicaLink != null || c.closed) {
+            return false;
+        }
+        int clientClass = engine.pubsub().isSubscribed(c)
+                ? io.relog.frontend.config.OutputBufferLimits.PUBSUB : io.relog.frontend.config.OutputBufferLimits.NORMAL;
+        long[] limit = config.outputBufferLimit(clientClass);
+        if (limit[0] == 0 && limit[1] == 0) {
+            return false;
+        }
+        io.netty.channel.ChannelOutboundBuffer out = c.channel().unsafe().outboundBuffer();
+        // Includes writes handed over from this thread and not yet run by the channel's event loop.
+        long pending = out == null ? 0 : out.totalPendingWriteBytes();
+        boolean hard = limit[0] > 0 && pending >= limit[0];
+        boolean soft = false;
+        if (limit[1] > 0 && pending >= limit[1]) {
+            if (c.softLimitSinceMs < 0) {
+                c.softLimitSinceMs = nowMs;
+            } else if (nowMs - c.softLimitSinceMs > limit[2] * 1000) {
+                soft = true;
+            }
+        } else {
+            c.softLimitSinceMs = -1;
+        }
+        if (!hard && !soft) {
+            return false;
+        }
+        LoggerFactory.getLogger(ServerState.class).warn("Client id={} addr={} closed for overcoming of output buffer limits ({} bytes pending).",
+                c.id(), c.addr(), pending);
+        outputBufferLimitDisconnections++;
+        c.channel().close();
+        return true;
+    }
+
+    /** The cron's check of clients over their soft output limit, whose time may run out while nothing is sent. */
+    void enforceSoftOutputLimits() {
+        long now = engine.clock().millis();
+        java.util.List<ClientConnection> over = null;
+        for (ClientConnection c : clients.values()) {
+            if (c.softLimitSinceMs >= 0) {
+                (over == null ? over = new java.util.ArrayList<>() : over).add(c);
+            }
+        }
+        if (over != null) {
+            for (ClientConnection c : over) {
+                enforceOutputBufferLimit(c, now);
             }
         }
     }

@@ -55,7 +55,7 @@ public final class HashCommands {
         HashValue h = hash(engine.lookupWrite(db, key));
         if (h == null) {
             h = HashValue.create(db.editToken());
-            db.put(key, h, engine.lruClock(), false);
+            db.put(key, h, engine.newKeyAccess(), false);
             return h;
         }
         return db.editable(key, h);

@@ -33,8 +33,6 @@ public final class KeyCommands {
 
     private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
     private static final int LRU_CLOCK_MAX = (1 << 24) - 1;
-    /** Redis' LFU counter of a new key ({@code LFU_INIT_VAL}). */
-    private static final int LFU_INIT_VAL = 5;
     /** Redis' refcount of a shared object (small integers): {@code OBJ_SHARED_REFCOUNT}. */
     private static final int SHARED_REFCOUNT = Integer.MAX_VALUE;
     /** Redis shares the integer objects 0 .. 9999 ({@code OBJ_SHARED_INTEGERS}). */
@@ -195,7 +193,7 @@ public final class KeyCommands {
         if (value instanceof CollectionValue c) {
             value = c.duplicate(dst.editToken());
         }
-        dst.put(to, value, engine.lruClock() | (src.accessMeta(from) & Database.VALUE_FLAGS), false);
+        dst.put(to, value, engine.newKeyAccess() | (src.accessMeta(from) & Database.VALUE_FLAGS), false);
         if (expire >= 0) {
             dst.setExpireAt(to, expire);
         }
@@ -482,9 +480,8 @@ public final class KeyCommands {
                     + "Please note that when switching between policies at runtime LRU and LFU data will take some "
                     + "time to adjust.");
         }
-        // LFU counters are not maintained yet (eviction comes with a later issue): report the
-        // counter Redis gives a key it has just created rather than bits of the LRU clock.
-        reply.integer(LFU_INIT_VAL);
+        // The counter after decay, not stored (Redis' LFUDecrAndReturn): reading it is no access.
+        reply.integer(engine.eviction().lfuDecayed(db.accessMeta(argv[2]) & Database.ACCESS_BITS, engine.now()));
     }
 
     public static void objectIdletime(Engine engine, Session session, byte[][] argv, Reply reply) {

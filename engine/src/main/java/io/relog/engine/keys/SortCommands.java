@@ -200,7 +200,7 @@ public final class SortCommands {
         }
         if (outputLen > 0) {
             engine.lookupWrite(db, storeKey); // an expired destination is deleted (and propagated) first
-            db.put(storeKey, ListValue.of(db.editToken(), out, outputLen), engine.lruClock(), false);
+            db.put(storeKey, ListValue.of(db.editToken(), out, outputLen), engine.newKeyAccess(), false);
             engine.addDirty(outputLen);
             engine.propagate(db.index(), argv);
         } else if (engine.lookupWrite(db, storeKey) != null) {

@@ -43,6 +43,12 @@ public final class ChampMap {
 
     private Node root;
     private int size;
+    /**
+     * Bytes of data held, maintained by every put and remove in O(1): the length of every key,
+     * plus the length of every value that is a {@code byte[]} (a string, a hash field's value);
+     * other values (collections, scores, markers) count 0 here. See {@link #payloadBytes()}.
+     */
+    private long payloadBytes;
     /** Edit token; {@code null} for a frozen view. */
     private Object owner;
 
@@ -73,6 +79,23 @@ public final class ChampMap {
         this.root = root;
         this.size = size;
         this.owner = owner;
+    }
+
+    private ChampMap(Node root, int size, long payloadBytes, Object owner) {
+        this(root, size, owner);
+        this.payloadBytes = payloadBytes;
+    }
+
+    /**
+     * The lengths of all keys plus the lengths of all {@code byte[]} values, in bytes: the data
+     * itself, without any object or node overhead (memory accounting adds that per entry). O(1).
+     */
+    public long payloadBytes() {
+        return payloadBytes;
+    }
+
+    private static int valueBytes(Object v) {
+        return v instanceof byte[] b ? b.length : 0;
     }
 
     /** The hash Relog uses for keys: Murmur3 (x86, 32-bit) with a per-process random seed. */
@@ -263,6 +286,9 @@ public final class ChampMap {
         root = put(root, key, writerHash(key), value, meta, 0);
         if (lastChangedSize) {
             size++;
+            payloadBytes += key.length + valueBytes(value);
+        } else {
+            payloadBytes += valueBytes(value) - valueBytes(lastPrevious);
         }
         return lastPrevious;
     }
@@ -276,6 +302,7 @@ public final class ChampMap {
         if (lastChangedSize) {
             root = r;
             size--;
+            payloadBytes -= key.length + valueBytes(lastPrevious);
         }
         return lastPrevious;
     }
@@ -285,6 +312,7 @@ public final class ChampMap {
         checkMutable();
         root = EMPTY;
         size = 0;
+        payloadBytes = 0;
     }
 
     /**
@@ -293,7 +321,7 @@ public final class ChampMap {
      */
     public ChampMap freeze() {
         checkMutable();
-        ChampMap view = new ChampMap(root, size, null);
+        ChampMap view = new ChampMap(root, size, payloadBytes, null);
         owner = new EditToken();
         return view;
     }
@@ -314,7 +342,7 @@ public final class ChampMap {
      * token (a collection value being made editable by its database's writer).
      */
     public ChampMap withOwner(Object token) {
-        return new ChampMap(root, size, java.util.Objects.requireNonNull(token));
+        return new ChampMap(root, size, payloadBytes, java.util.Objects.requireNonNull(token));
     }
 
     /** The token that owns this map's edits, or {@code null} for a frozen view. */
@@ -330,7 +358,7 @@ public final class ChampMap {
         if (owner != null) {
             owner = new EditToken(); // the copy and this map must not own the shared nodes
         }
-        return new ChampMap(root, size, new EditToken());
+        return new ChampMap(root, size, payloadBytes, new EditToken());
     }
 
     private void checkMutable() {
@@ -363,6 +391,17 @@ public final class ChampMap {
      * @throws UnsupportedOperationException if this map is not a frozen view
      */
     public void drain(EntryVisitor visitor) {
+        drainWithMeta((k, v, m) -> visitor.visit(k, v));
+    }
+
+    /** Receives entries with their metadata word (access data and value flags). */
+    @FunctionalInterface
+    public interface MetaEntryVisitor {
+        void visit(byte[] key, Object value, int meta);
+    }
+
+    /** Like {@link #drain(EntryVisitor)}, also handing each entry's metadata word. */
+    public void drainWithMeta(MetaEntryVisitor visitor) {
         if (owner != null) {
             throw new UnsupportedOperationException("drain() consumes a frozen view; this map is mutable");
         }
@@ -371,23 +410,49 @@ public final class ChampMap {
         stack[top++] = root;
         root = EMPTY;
         size = 0;
+        payloadBytes = 0;
         while (top > 0) {
             Node node = stack[--top];
             stack[top] = null;
             if (node.dataMap == 0 && node.nodeMap == 0) { // a collision node (or the empty root)
                 for (int i = 0; i < node.slots.length; i += 2) {
-                    visitor.visit((byte[]) node.slots[i], node.slots[i + 1]);
+                    visitor.visit((byte[]) node.slots[i], node.slots[i + 1], (int) (node.meta[i / 2] >>> 32));
                 }
                 continue;
             }
             int data = Integer.bitCount(node.dataMap);
             for (int i = 0; i < data; i++) {
-                visitor.visit((byte[]) node.slots[2 * i], node.slots[2 * i + 1]);
+                visitor.visit((byte[]) node.slots[2 * i], node.slots[2 * i + 1], (int) (node.meta[i] >>> 32));
             }
             // Sub-nodes sit at the end in reverse position order: push them so that the lowest
             // position is visited first.
             for (int i = 2 * data; i < node.slots.length; i++) {
                 stack[top++] = (Node) node.slots[i];
+            }
+        }
+    }
+
+    /** Like {@link #forEach(EntryVisitor)}, also handing each entry's metadata word. */
+    public void forEachWithMeta(MetaEntryVisitor visitor) {
+        forEachWithMeta(root, 0, visitor);
+    }
+
+    private static void forEachWithMeta(Node node, int shift, MetaEntryVisitor visitor) {
+        if (shift >= MAX_SHIFT) {
+            for (int i = 0; i < node.slots.length; i += 2) {
+                visitor.visit((byte[]) node.slots[i], node.slots[i + 1], (int) (node.meta[i / 2] >>> 32));
+            }
+            return;
+        }
+        int all = node.dataMap | node.nodeMap;
+        while (all != 0) {
+            int bit = Integer.lowestOneBit(all);
+            all &= all - 1;
+            if ((node.dataMap & bit) != 0) {
+                int i = Integer.bitCount(node.dataMap & (bit - 1));
+                visitor.visit((byte[]) node.slots[2 * i], node.slots[2 * i + 1], (int) (node.meta[i] >>> 32));
+            } else {
+                forEachWithMeta(node.subNode(bit), shift + BITS, visitor);
             }
         }
     }

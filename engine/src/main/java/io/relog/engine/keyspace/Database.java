@@ -25,6 +25,95 @@ public final class Database {
         this.expires = expires;
     }
 
+    private Database(int index, ChampMap keys, ChampMap expires, long collectionBytes) {
+        this(index, keys, expires);
+        this.collectionBytes = collectionBytes;
+    }
+
+    // ------------------------------------------------------------------ memory accounting
+    //
+    // used = Σ key and string bytes (kept by the keys map) + KEY_ENTRY per key + EXPIRE_ENTRY per
+    // volatile key + Σ collection estimates. Collections change in place after they are stored
+    // (a command gets one through editable() or creates and put()s it, then adds or removes
+    // elements), so the database remembers each collection a command may change with the
+    // estimate it counted for it, and settle() adds the difference once the command is done.
+    // A removed collection is uncounted at the estimate that was counted for it.
+
+    /** Σ memoryBytes() of the stored collections, as of their last settle. */
+    private long collectionBytes;
+    private static final int MAX_PENDING = 64;
+    private final io.relog.engine.types.CollectionValue[] pending = new io.relog.engine.types.CollectionValue[MAX_PENDING];
+    private final long[] pendingCounted = new long[MAX_PENDING];
+    private int pendingCount;
+
+    /**
+     * Estimated bytes of this database's data set ({@link MemoryEstimate}), exact for what it
+     * counts as of the last {@link #settleMemory()}. O(1).
+     */
+    public long usedMemory() {
+        return keys.payloadBytes() + (long) keys.size() * MemoryEstimate.KEY_ENTRY
+                + (long) expires.size() * MemoryEstimate.EXPIRE_ENTRY + collectionBytes;
+    }
+
+    /**
+     * Brings the estimate up to date with the collections changed in place since the last call;
+     * the engine calls it after every command. O(collections changed).
+     */
+    public void settleMemory() {
+        for (int i = 0; i < pendingCount; i++) {
+            collectionBytes += pending[i].memoryBytes() - pendingCounted[i];
+            pending[i] = null;
+        }
+        pendingCount = 0;
+    }
+
+    private void track(io.relog.engine.types.CollectionValue v, long counted) {
+        for (int i = 0; i < pendingCount; i++) {
+            if (pending[i] == v) {
+                return;
+            }
+        }
+        if (pendingCount == MAX_PENDING) {
+            settleMemory(); // loading puts many collections in one go; settling early is always correct
+        }
+        pending[pendingCount] = v;
+        pendingCounted[pendingCount++] = counted;
+    }
+
+    private void uncount(Object prev) {
+        if (prev instanceof io.relog.engine.types.CollectionValue c) {
+            for (int i = 0; i < pendingCount; i++) {
+                if (pending[i] == c) {
+                    collectionBytes -= pendingCounted[i];
+                    pending[i] = pending[--pendingCount];
+                    pendingCounted[i] = pendingCounted[pendingCount];
+                    pending[pendingCount] = null;
+                    return;
+                }
+            }
+            collectionBytes -= c.memoryBytes();
+        }
+    }
+
+    private void count(Object value) {
+        if (value instanceof io.relog.engine.types.CollectionValue c) {
+            long b = c.memoryBytes();
+            collectionBytes += b;
+            track(c, b);
+        }
+    }
+
+    /**
+     * The estimate recomputed from every stored value, O(n): for tests that check the
+     * incremental figure, and never on the serving path.
+     */
+    public long recomputeUsedMemory() {
+        long[] b = {(long) expires.size() * MemoryEstimate.EXPIRE_ENTRY};
+        keys.forEach((k, v) -> b[0] += k.length + MemoryEstimate.KEY_ENTRY
+                + (v instanceof byte[] s ? s.length : ((io.relog.engine.types.CollectionValue) v).memoryBytes()));
+        return b[0];
+    }
+
     public int index() {
         return index;
     }
@@ -80,6 +169,8 @@ public final class Database {
      */
     public Object put(byte[] key, Object value, int meta, boolean keepTtl) {
         Object prev = keys.put(key, value, meta);
+        uncount(prev);
+        count(value);
         if (prev != null && !keepTtl && !expires.isEmpty()) {
             expires.remove(key);
         }
@@ -106,6 +197,7 @@ public final class Database {
     /** Removes {@code key} and its time to live; returns the removed value or {@code null}. */
     public Object remove(byte[] key) {
         Object prev = keys.remove(key);
+        uncount(prev);
         if (prev != null && !expires.isEmpty()) {
             expires.remove(key);
         }
@@ -126,6 +218,9 @@ public final class Database {
     public void clear() {
         keys.clear();
         expires.clear();
+        java.util.Arrays.fill(pending, 0, pendingCount, null);
+        pendingCount = 0;
+        collectionBytes = 0;
     }
 
     /** The live keyspace map (for iteration and SCAN; do not mutate it directly). */
@@ -140,6 +235,11 @@ public final class Database {
 
     /** Exchanges contents with {@code other} (SWAPDB). */
     public void swapWith(Database other) {
+        settleMemory();
+        other.settleMemory();
+        long c = collectionBytes;
+        collectionBytes = other.collectionBytes;
+        other.collectionBytes = c;
         ChampMap k = keys;
         ChampMap e = expires;
         keys = other.keys;
@@ -170,6 +270,8 @@ public final class Database {
         io.relog.engine.types.CollectionValue e = value.editableFor(editToken());
         if (e != value) {
             put(key, e, accessMeta(key), true);
+        } else {
+            track(e, e.memoryBytes());
         }
         return (T) e;
     }
@@ -185,12 +287,14 @@ public final class Database {
      * guarantees that no live token owns a node reachable from any frozen view.
      */
     public Database freeze() {
-        return new Database(index, keys.freeze(), expires.freeze());
+        settleMemory();
+        return new Database(index, keys.freeze(), expires.freeze(), collectionBytes);
     }
 
     /** A mutable database starting from this one's contents (a frozen view's, for replay tests). */
     public Database mutableCopy() {
-        return new Database(index, keys.mutableCopy(), expires.mutableCopy());
+        settleMemory();
+        return new Database(index, keys.mutableCopy(), expires.mutableCopy(), collectionBytes);
     }
 
     /**

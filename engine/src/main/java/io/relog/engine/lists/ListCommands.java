@@ -72,7 +72,7 @@ public final class ListCommands {
                 return;
             }
             l = new ListValue(db.editToken());
-            db.put(key, l, engine.lruClock(), false);
+            db.put(key, l, engine.newKeyAccess(), false);
         } else {
             l = db.editable(key, l);
         }
@@ -243,7 +243,7 @@ public final class ListCommands {
             d = s;
         } else if (d == null) {
             d = new ListValue(db.editToken());
-            db.put(dst, d, engine.lruClock(), false);
+            db.put(dst, d, engine.newKeyAccess(), false);
         } else {
             d = db.editable(dst, d);
         }

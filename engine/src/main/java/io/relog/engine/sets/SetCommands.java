@@ -77,7 +77,7 @@ public final class SetCommands {
         SetValue s = set(engine.lookupWrite(db, argv[1]));
         if (s == null) {
             s = SetValue.create(db.editToken());
-            db.put(argv[1], s, engine.lruClock(), false);
+            db.put(argv[1], s, engine.newKeyAccess(), false);
         } else {
             s = db.editable(argv[1], s);
         }
@@ -147,7 +147,7 @@ public final class SetCommands {
         engine.deleteIfEmpty(db, src, from);
         if (to == null) {
             to = SetValue.create(db.editToken());
-            db.put(dst, to, engine.lruClock(), false);
+            db.put(dst, to, engine.newKeyAccess(), false);
         } else {
             to = db.editable(dst, to);
         }
@@ -450,7 +450,7 @@ public final class SetCommands {
             return;
         }
         engine.lookupWrite(db, dst);
-        db.put(dst, result, engine.lruClock(), false);
+        db.put(dst, result, engine.newKeyAccess(), false);
         notify(engine, db, op == Op.INTER ? "sinterstore" : op == Op.UNION ? "sunionstore" : "sdiffstore", dst);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);

@@ -62,12 +62,12 @@ public final class StringCommands {
     }
 
     private static void store(Engine engine, Database db, byte[] key, byte[] value, boolean keepTtl) {
-        db.put(key, value, engine.lruClock(), keepTtl);
+        db.put(key, value, engine.newKeyAccess(), keepTtl);
     }
 
     /** Stores with {@link StringEncoding} value flags. */
     private static void store(Engine engine, Database db, byte[] key, byte[] value, boolean keepTtl, int flags) {
-        db.put(key, value, engine.lruClock() | flags, keepTtl);
+        db.put(key, value, engine.newKeyAccess() | flags, keepTtl);
     }
 
     private static byte[][] setPxat(byte[] key, byte[] value, long whenMs) {

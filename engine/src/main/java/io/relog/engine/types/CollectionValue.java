@@ -43,6 +43,13 @@ public abstract class CollectionValue {
     /** Number of elements (fields, members). A stored collection is never empty: emptied ones are deleted. */
     public abstract int size();
 
+    /**
+     * Estimated bytes this value holds, for {@code used_memory} (see
+     * {@link io.relog.engine.keyspace.MemoryEstimate}): its elements' bytes plus a per-element
+     * overhead for the current encoding. O(1): the element bytes are maintained as it changes.
+     */
+    public abstract long memoryBytes();
+
     /** A value with the same contents owned by {@code token}; shares structure where it can. */
     protected abstract CollectionValue copyOwnedBy(Object token);
 

@@ -105,12 +105,39 @@ public final class CountedTree {
         this.owner = owner;
     }
 
+    private CountedTree(Node root, int size, long elementBytes, Object owner) {
+        this(root, size, owner);
+        this.elementBytes = elementBytes;
+    }
+
+    /**
+     * Data bytes of the elements, maintained by every mutator in O(1) per element changed: a
+     * {@code byte[]} element counts its length, a sorted-set {@link ZSetValue.Entry} its
+     * member's length plus 8 for the score, anything else 0. For memory accounting.
+     */
+    private long elementBytes;
+
+    /** The data bytes of all elements (see the field); O(1). */
+    public long elementBytes() {
+        return elementBytes;
+    }
+
+    static int bytesOf(Object element) {
+        if (element instanceof byte[] b) {
+            return b.length;
+        }
+        if (element instanceof ZSetValue.Entry e) {
+            return e.member().length + 8;
+        }
+        return 0;
+    }
+
     /**
      * A handle on the same contents whose edits are owned by {@code token}: nodes owned by
      * another token are copied on first write. {@code null} gives a read-only handle.
      */
     public CountedTree withOwner(Object token) {
-        return new CountedTree(root, size, token);
+        return new CountedTree(root, size, elementBytes, token);
     }
 
     /** A tree with the same elements sharing no node with this one, owned by {@code token}. O(n). */
@@ -128,6 +155,16 @@ public final class CountedTree {
      * in O(n) (RDB loading, STORE commands, range removals).
      */
     public static CountedTree of(Object[] elements, int n, Object token) {
+        CountedTree t = build(elements, n, token);
+        long b = 0;
+        for (int i = 0; i < n; i++) {
+            b += bytesOf(elements[i]);
+        }
+        t.elementBytes = b;
+        return t;
+    }
+
+    private static CountedTree build(Object[] elements, int n, Object token) {
         Objects.requireNonNull(token);
         if (n <= MAX) {
             Node leaf = new Node(token, true);
@@ -226,7 +263,9 @@ public final class CountedTree {
         checkMutable();
         Objects.checkIndex(index, size);
         root = editable(root);
-        return set(root, index, element);
+        Object prev = set(root, index, element);
+        elementBytes += bytesOf(element) - bytesOf(prev);
+        return prev;
     }
 
     private Object set(Node node, int index, Object element) {
@@ -280,6 +319,7 @@ public final class CountedTree {
         }
         root = r;
         size++;
+        elementBytes += bytesOf(element);
     }
 
     /** Appends at the end. */
@@ -370,6 +410,7 @@ public final class CountedTree {
         }
         root = r;
         size--;
+        elementBytes -= bytesOf(removed);
         return removed;
     }
 
@@ -492,6 +533,7 @@ public final class CountedTree {
         CountedTree t = of(keep, kept, owner);
         root = t.root;
         size = kept;
+        elementBytes = t.elementBytes;
     }
 
     /** Removes every element. */
@@ -499,6 +541,7 @@ public final class CountedTree {
         checkMutable();
         root = new Node(owner, true);
         size = 0;
+        elementBytes = 0;
     }
 
     // ------------------------------------------------------------------ order

@@ -60,6 +60,16 @@ public final class HashValue extends CollectionValue {
     }
 
     @Override
+    public long memoryBytes() {
+        // listpack: the packed bytes (data plus one length byte per element); hashtable: field
+        // and value bytes plus a trie slot and two array headers per field.
+        return map == null
+                ? io.relog.engine.keyspace.MemoryEstimate.COLLECTION_HEADER + 16 + used
+                : io.relog.engine.keyspace.MemoryEstimate.COLLECTION_HEADER + map.payloadBytes()
+                        + (long) map.size() * (io.relog.engine.keyspace.MemoryEstimate.TRIE_ENTRY + 2 * 16);
+    }
+
+    @Override
     public String typeName() {
         return "hash";
     }

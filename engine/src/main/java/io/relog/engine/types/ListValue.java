@@ -33,6 +33,12 @@ public final class ListValue extends CollectionValue {
     }
 
     @Override
+    public long memoryBytes() {
+        return io.relog.engine.keyspace.MemoryEstimate.COLLECTION_HEADER + items.elementBytes()
+                + (long) items.size() * io.relog.engine.keyspace.MemoryEstimate.ELEMENT;
+    }
+
+    @Override
     public String typeName() {
         return "list";
     }

@@ -64,6 +64,15 @@ public final class SetValue extends CollectionValue {
     }
 
     @Override
+    public long memoryBytes() {
+        // intset: the packed integers; hashtable: member bytes plus a trie slot and array header each.
+        return map == null
+                ? io.relog.engine.keyspace.MemoryEstimate.COLLECTION_HEADER + 16 + (long) count * width
+                : io.relog.engine.keyspace.MemoryEstimate.COLLECTION_HEADER + map.payloadBytes()
+                        + (long) map.size() * (io.relog.engine.keyspace.MemoryEstimate.TRIE_ENTRY + 16);
+    }
+
+    @Override
     public String typeName() {
         return "set";
     }

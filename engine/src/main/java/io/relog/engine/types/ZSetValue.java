@@ -99,6 +99,18 @@ public final class ZSetValue extends CollectionValue {
     };
 
     @Override
+    public long memoryBytes() {
+        // The order holds every (score, member) entry; the skiplist form adds the member → score
+        // trie, whose keys are the same member arrays (not counted twice) and whose values are boxed.
+        long b = io.relog.engine.keyspace.MemoryEstimate.COLLECTION_HEADER + order.elementBytes()
+                + (long) order.size() * (io.relog.engine.keyspace.MemoryEstimate.ZSET_ENTRY + 16);
+        if (dict != null) {
+            b += (long) dict.size() * (io.relog.engine.keyspace.MemoryEstimate.TRIE_ENTRY + 16);
+        }
+        return b;
+    }
+
+    @Override
     public String typeName() {
         return "zset";
     }

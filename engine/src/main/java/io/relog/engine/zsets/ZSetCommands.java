@@ -188,7 +188,7 @@ public final class ZSetCommands {
             return;
         }
         if (db.peek(key) != z) {
-            db.put(key, z, engine.lruClock(), false);
+            db.put(key, z, engine.newKeyAccess(), false);
         }
         notify(engine, db, event, key);
         engine.propagate(db.index(), argv);
@@ -211,7 +211,7 @@ public final class ZSetCommands {
         if (cur == null || next != cur) { // an unchanged score is no write, as in Redis
             z.put(next, argv[3], engine.zsetMaxListpackEntries(), engine.zsetMaxListpackValue());
             if (db.peek(key) != z) {
-                db.put(key, z, engine.lruClock(), false);
+                db.put(key, z, engine.newKeyAccess(), false);
             }
             notify(engine, db, "zincr", key);
             engine.propagate(db.index(), argv);
@@ -565,7 +565,7 @@ public final class ZSetCommands {
         sorted.sort((x, y) -> ZSetValue.compare(x.score(), x.member(), y.score(), y.member()));
         ZSetValue z = ZSetValue.ofSorted(db.editToken(), sorted, engine.zsetMaxListpackEntries(),
                 engine.zsetMaxListpackValue());
-        db.put(dst, z, engine.lruClock(), false);
+        db.put(dst, z, engine.newKeyAccess(), false);
         notify(engine, db, event(argv), dst);
         engine.propagate(db.index(), argv);
         engine.addDirty(1);

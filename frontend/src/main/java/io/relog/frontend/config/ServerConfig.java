@@ -28,8 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * subsystem that reads them has not been built: {@code appendfilename} and {@code appenddirname}
  * (the command log replaces Redis' AOF files), {@code dbfilename} (snapshots live under
  * {@code snapshots/}), {@code rdbcompression}, {@code rdbchecksum},
- * {@code maxmemory}, {@code maxmemory-policy}, {@code maxmemory-samples},
- * {@code maxmemory-eviction-tenacity}, {@code maxmemory-clients}, {@code io-threads-do-reads},
+ * {@code maxmemory-eviction-tenacity} (eviction runs until under the limit before each command), {@code maxmemory-clients}, {@code io-threads-do-reads},
  * {@code protected-mode}, {@code pidfile}, {@code enable-protected-configs},
  * {@code enable-module-command}. README lists them.
  *
@@ -153,6 +152,17 @@ public final class ServerConfig {
         add(Directive.oneOf("maxmemory-policy", "noeviction", true, "volatile-lru", "volatile-lfu",
                 "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"));
         add(Directive.integer("maxmemory-samples", 5, 1, 64, true));
+        add(Directive.integer("lfu-log-factor", 10, 0, Integer.MAX_VALUE, true));
+        add(Directive.integer("lfu-decay-time", 1, 0, Integer.MAX_VALUE, true));
+        // A replica never evicts by itself: its log must stay the master's stream byte for byte,
+        // so evictions reach it as the master's DELs. "no" (Redis' opt-in) cannot be honoured.
+        add(Directive.oneOf("replica-ignore-maxmemory", "yes", true, "yes"));
+        alias("slave-ignore-maxmemory", "replica-ignore-maxmemory");
+        // <class> <hard> <soft> <soft seconds>, for normal and pubsub clients. Lines and CONFIG SET
+        // change only the classes they name (see OutputBufferLimits.merge). The replica class is
+        // kept for compatibility: replicas are served from the log on disk, not from a buffer.
+        add(Directive.custom("client-output-buffer-limit", OutputBufferLimits.DEFAULT, true, true,
+                OutputBufferLimits::normalize));
         add(Directive.custom("notify-keyspace-events", "", true, false, v -> {
             int flags = io.relog.engine.pubsub.KeyspaceEvents.parse(v);
             if (flags < 0) {
@@ -323,7 +333,7 @@ public final class ServerConfig {
         if (d == null || args.isEmpty() || (!d.multiArg() && args.size() != 1)) {
             return "Bad directive or wrong number of arguments";
         }
-        String joined = String.join(" ", args);
+        String joined = OutputBufferLimits.merge(name, values.get(name), String.join(" ", args));
         if (name.equals("save") && !seenMultiArg.add(name)) {
             // Several "save" lines accumulate, as in redis.conf; the first one replaces the default.
             String prev = values.get(name);
@@ -344,6 +354,18 @@ public final class ServerConfig {
         protoMaxBulkLen = Long.parseLong(values.get("proto-max-bulk-len"));
         clientQueryBufferLimit = Long.parseLong(values.get("client-query-buffer-limit"));
         requirepass = values.get("requirepass");
+        outputBufferLimits = OutputBufferLimits.parse(values.get("client-output-buffer-limit"));
+    }
+
+    private volatile long[][] outputBufferLimits;
+
+    /**
+     * {@code client-output-buffer-limit} of client class {@code clientClass}
+     * ({@link OutputBufferLimits#NORMAL}, {@link OutputBufferLimits#PUBSUB}): hard bytes, soft
+     * bytes, soft seconds. Any thread; do not modify the array.
+     */
+    public long[] outputBufferLimit(int clientClass) {
+        return outputBufferLimits[clientClass];
     }
 
     // ------------------------------------------------------------------ checks
@@ -452,7 +474,7 @@ public final class ServerConfig {
         if (!d.mutable()) {
             throw new IllegalArgumentException("can't set immutable config");
         }
-        values.put(n, d.normalize(value));
+        values.put(n, d.normalize(OutputBufferLimits.merge(n, values.get(n), value)));
         refreshCaches();
     }
 

@@ -47,6 +47,9 @@ public final class LogReplay {
         long startNanos = System.nanoTime();
         Session session = new Session(-1);
         session.select(streamDb); // the stream's database at the starting offset
+        // Obeyed like a master's stream: the log is what happened, so nothing in it is refused
+        // (OOM, MISCONF) and nothing is evicted while it replays (evictions are in it as DELs).
+        session.master(true);
         io.relog.engine.command.DiscardedReply reply = new io.relog.engine.command.DiscardedReply();
         long[] counts = new long[2]; // commands, errors
         long[] nextProgress = {startNanos + PROGRESS_EVERY_NANOS};

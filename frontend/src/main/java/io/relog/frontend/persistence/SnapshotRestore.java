@@ -76,8 +76,7 @@ public final class SnapshotRestore {
      * it first, so the content is the same). Engine thread.
      */
     public static void reload(Engine engine, Path path) throws IOException {
-        RdbLoad load = RdbReader.read(path, new RdbReader.Options(engine.databases(),
-                io.relog.snapshot.rdb.EncodingLimits.of(engine), engine.lruClock()));
+        RdbLoad load = RdbReader.read(path, RdbReader.Options.of(engine));
         for (int db = 0; db < engine.databases(); db++) {
             engine.db(db).clear();
             if (db < load.databases().length && load.databases()[db] != null) {
@@ -88,8 +87,7 @@ public final class SnapshotRestore {
 
     private static RdbLoad load(Path path, ServerConfig config, Engine engine) throws IOException {
         long start = System.nanoTime();
-        RdbLoad load = RdbReader.read(path, new RdbReader.Options(engine.databases(),
-                io.relog.snapshot.rdb.EncodingLimits.of(engine), engine.lruClock()));
+        RdbLoad load = RdbReader.read(path, RdbReader.Options.of(engine));
         for (String w : load.warnings()) {
             log.warn("{}: {}", path.getFileName(), w);
         }

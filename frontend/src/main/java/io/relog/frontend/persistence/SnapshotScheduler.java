@@ -187,12 +187,13 @@ public final class SnapshotScheduler {
      */
     public void saveNow() throws IOException {
         Database[] frozen = engine.freeze();
+        io.relog.snapshot.rdb.RdbAccessData access = io.relog.snapshot.rdb.RdbAccessData.of(engine);
         long offset = commandLog.endOffset();
         int streamDb = engine.propagator().streamDb();
         long dirty = engine.dirty();
         long start = System.currentTimeMillis();
         try {
-            SnapshotFiles.Snapshot s = write(frozen, offset, streamDb, start);
+            SnapshotFiles.Snapshot s = write(frozen, access, offset, streamDb, start);
             lastPath = s.path();
             succeeded(offset, s.size(), dirty, start);
         } catch (IOException e) {
@@ -238,6 +239,7 @@ public final class SnapshotScheduler {
 
     private void startBackground() {
         Database[] frozen = engine.freeze();
+        io.relog.snapshot.rdb.RdbAccessData access = io.relog.snapshot.rdb.RdbAccessData.of(engine);
         long offset = commandLog.endOffset();
         int streamDb = engine.propagator().streamDb();
         long dirty = engine.dirty();
@@ -248,7 +250,7 @@ public final class SnapshotScheduler {
         thread.execute(() -> {
             Outcome o;
             try {
-                SnapshotFiles.Snapshot s = write(frozen, offset, streamDb, start);
+                SnapshotFiles.Snapshot s = write(frozen, access, offset, streamDb, start);
                 o = new Outcome(offset, s.size(), null);
                 lastWritten = s.path();
             } catch (IOException | RuntimeException e) {
@@ -260,7 +262,8 @@ public final class SnapshotScheduler {
     }
 
     /** Writes the snapshot (any thread): the log first fsynced up to its offset, then the RDB file. */
-    private SnapshotFiles.Snapshot write(Database[] frozen, long offset, int streamDb, long startMs) throws IOException {
+    private SnapshotFiles.Snapshot write(Database[] frozen, io.relog.snapshot.rdb.RdbAccessData access, long offset,
+                                         int streamDb, long startMs) throws IOException {
         while (commandLog.syncedOffset() < offset) {
             if (commandLog.writtenOffset() < offset) {
                 throw new IOException("the log is not written up to the snapshot's offset " + offset
@@ -271,7 +274,7 @@ public final class SnapshotScheduler {
         ReplicationHistory.Entry id = history.get().current();
         RdbAux aux = new RdbAux(RdbAux.REDIS_VERSION, startMs / 1000,
                 Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory(), id.replid(), offset,
-                Math.max(0, streamDb), false);
+                Math.max(0, streamDb), false).withAccess(access);
         return files.writeConsuming(offset, frozen, aux, keySaveDelayMicros);
     }
 

@@ -110,8 +110,11 @@ public final class DumpCommands {
             reply.ok();
             return;
         }
-        int meta = engine.lruClock();
-        if (idle >= 0 && !engine.lfuPolicy()) {
+        int meta = engine.newKeyAccess();
+        if (freq >= 0 && engine.lfuPolicy()) {
+            // As Redis' objectSetLRUOrLFU: this minute as the decrement time, FREQ as the counter.
+            meta = (io.relog.engine.eviction.Eviction.lfuMinutes(engine.now()) << 8) | (int) freq;
+        } else if (idle >= 0 && !engine.lfuPolicy()) {
             long abs = engine.lruClock() - idle;
             if (abs < 0) {
                 abs = (engine.lruClock() + LRU_CLOCK_MAX / 2) % LRU_CLOCK_MAX; // as Redis: half-way round the clock

@@ -15,7 +15,18 @@ package io.relog.snapshot.rdb;
  * @param aofBase       {@code aof-base}: whether the file is the base of a multi-part AOF (Relog: false)
  */
 public record RdbAux(String redisVersion, long ctimeSeconds, long usedMemory, String replId, long replOffset,
-                     int replStreamDb, boolean aofBase) {
+                     int replStreamDb, boolean aofBase, RdbAccessData access) {
+
+    /** Aux fields of a snapshot without per-key access data (no LRU or LFU policy). */
+    public RdbAux(String redisVersion, long ctimeSeconds, long usedMemory, String replId, long replOffset,
+                  int replStreamDb, boolean aofBase) {
+        this(redisVersion, ctimeSeconds, usedMemory, replId, replOffset, replStreamDb, aofBase, RdbAccessData.NONE);
+    }
+
+    /** These fields with {@code access} data written per key (IDLE or FREQ opcodes). */
+    public RdbAux withAccess(RdbAccessData access) {
+        return new RdbAux(redisVersion, ctimeSeconds, usedMemory, replId, replOffset, replStreamDb, aofBase, access);
+    }
 
     /** Redis' version Relog reports. */
     public static final String REDIS_VERSION = "7.0.15";

@@ -15,8 +15,8 @@ import java.util.Map;
  * Loads an RDB file of version 1 through {@value Rdb#MAX_READ_VERSION} (Redis 7.2, Valkey 8.0)
  * into fresh {@link Database}s: every value encoding Redis 7.0 and 7.2 write (see
  * {@link RdbValues}) and the opcodes AUX (every field kept, unknown ones included), RESIZEDB
- * (a hint, ignored), EXPIRETIME / EXPIRETIME_MS, SELECTDB, IDLE and FREQ (ignored: access
- * data starts fresh), MODULE_AUX (skipped with a warning: its self-describing encoding can be
+ * (a hint, ignored), EXPIRETIME / EXPIRETIME_MS, SELECTDB, IDLE and FREQ (a key's access data
+ * under an LRU or LFU policy, see {@link Options#lfu}), MODULE_AUX (skipped with a warning: its self-describing encoding can be
  * walked without the module), FUNCTION2 (library code kept for the caller) and EOF with the
  * CRC-64 (checked unless it is 0, as Redis does).
  *
@@ -35,12 +35,40 @@ public final class RdbReader {
      *
      * @param databases  number of databases; a SELECTDB beyond it is an error
      * @param limits     encoding limits for the loaded values
-     * @param accessMeta metadata word of every loaded key (the engine's LRU clock, so OBJECT
-     *                   IDLETIME starts at 0)
+     * @param accessMeta metadata word of every loaded key without IDLE/FREQ (the engine's
+     *                   {@code newKeyAccess()}: its LRU clock, so OBJECT IDLETIME starts at 0,
+     *                   or under LFU this minute and the initial counter)
+     * @param lfu        whether the policy is an LFU one: FREQ then sets a key's counter, else
+     *                   IDLE sets its LRU time (Redis' {@code objectSetLRUOrLFU}); the other is ignored
      */
-    public record Options(int databases, EncodingLimits limits, int accessMeta) {
+    public record Options(int databases, EncodingLimits limits, int accessMeta, boolean lfu) {
+        public Options(int databases, EncodingLimits limits, int accessMeta) {
+            this(databases, limits, accessMeta, false);
+        }
+
+        /** Loading into {@code engine}: its databases, encoding limits, clock and policy. */
+        public static Options of(io.relog.engine.Engine engine) {
+            return new Options(engine.databases(), EncodingLimits.of(engine), engine.newKeyAccess(), engine.lfuPolicy());
+        }
+
         public static Options defaults(int databases) {
             return new Options(databases, EncodingLimits.DEFAULTS, 0);
+        }
+
+        /** The access bits of a key loaded with IDLE {@code idle} seconds or FREQ {@code freq} (-1: absent). */
+        int accessFor(long idle, int freq) {
+            if (lfu) {
+                // accessMeta is (minutes << 8) | LFU_INIT_VAL: keep the minutes, take the counter.
+                return freq >= 0 ? (accessMeta & 0xffff00) | freq : accessMeta;
+            }
+            if (idle < 0) {
+                return accessMeta;
+            }
+            long abs = accessMeta - idle;
+            if (abs < 0) {
+                abs = (accessMeta + Database.ACCESS_BITS / 2) % Database.ACCESS_BITS; // as Redis
+            }
+            return (int) abs;
         }
     }
 
@@ -71,6 +99,8 @@ public final class RdbReader {
         long keys = 0;
         Database db = dbs.length > 0 ? dbs[0] : null;
         long expireAt = -1;
+        long idle = -1;
+        int freq = -1;
         while (true) {
             long at = rdb.position();
             int type = rdb.readUnsignedByte();
@@ -82,10 +112,10 @@ public final class RdbReader {
                     expireAt = (int) rdb.readLittleEndian(4) * 1000L;
                     continue;
                 case Rdb.OPCODE_FREQ:
-                    rdb.readUnsignedByte();
+                    freq = rdb.readUnsignedByte();
                     continue;
                 case Rdb.OPCODE_IDLE:
-                    rdb.readLength();
+                    idle = rdb.readLength();
                     continue;
                 case Rdb.OPCODE_SELECTDB: {
                     long id = rdb.readLength();
@@ -132,7 +162,7 @@ public final class RdbReader {
                         if (db.peek(key) != null) {
                             throw rdb.errorAt(at, "duplicate key in the same database");
                         }
-                        db.put(key, value, options.accessMeta(), false);
+                        db.put(key, value, options.accessFor(idle, freq), false);
                         if (expireAt >= 0) {
                             db.setExpireAt(key, expireAt);
                         }
@@ -140,6 +170,8 @@ public final class RdbReader {
                     }
                     rdb.leaveKey();
                     expireAt = -1;
+                    idle = -1;
+                    freq = -1;
                     continue;
                 }
             }

@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  *   "REDIS0009"
  *   AUX redis-ver, redis-bits, ctime, used-mem, [repl-stream-db, repl-id, repl-offset], aof-base
  *   for each non-empty database: SELECTDB n, RESIZEDB size expires,
- *       then per key [EXPIRETIME_MS ms] type key value
+ *       then per key [EXPIRETIME_MS ms] [IDLE s | FREQ n] type key value
  *   EOF, CRC-64 (little-endian) of every byte before it
  * </pre>
  *
@@ -69,7 +69,7 @@ public final class RdbWriter {
         writeAux(rdb, "aof-base", aux.aofBase() ? "1" : "0");
         for (Database db : views) {
             if (db.size() > 0) {
-                writeDatabase(rdb, db, keyDelayMicros, release);
+                writeDatabase(rdb, db, aux.access(), keyDelayMicros, release);
             }
         }
         rdb.writeByte(Rdb.OPCODE_EOF);
@@ -85,7 +85,8 @@ public final class RdbWriter {
         rdb.writeString(value);
     }
 
-    private static void writeDatabase(RdbOutput rdb, Database db, long keyDelayMicros, boolean release)
+    private static void writeDatabase(RdbOutput rdb, Database db, RdbAccessData access, long keyDelayMicros,
+                                      boolean release)
             throws IOException {
         rdb.writeByte(Rdb.OPCODE_SELECTDB);
         rdb.writeLength(db.index());
@@ -94,7 +95,7 @@ public final class RdbWriter {
         rdb.writeLength(db.volatileSize());
         boolean volatileKeys = db.volatileSize() > 0;
         try {
-            io.relog.engine.keyspace.ChampMap.EntryVisitor writeKey = (key, value) -> {
+            io.relog.engine.keyspace.ChampMap.MetaEntryVisitor writeKey = (key, value, meta) -> {
                 try {
                     if (volatileKeys) {
                         long when = db.expireAt(key);
@@ -102,6 +103,19 @@ public final class RdbWriter {
                             rdb.writeByte(Rdb.OPCODE_EXPIRETIME_MS);
                             rdb.writeLittleEndian(when, 8);
                         }
+                    }
+                    // After the expiry, before the type, as Redis' rdbSaveKeyValuePair.
+                    int bits = meta & Database.ACCESS_BITS;
+                    switch (access.kind()) {
+                        case IDLE -> {
+                            rdb.writeByte(Rdb.OPCODE_IDLE);
+                            rdb.writeLength(access.idleSeconds(bits));
+                        }
+                        case FREQ -> {
+                            rdb.writeByte(Rdb.OPCODE_FREQ);
+                            rdb.writeByte(access.freq(bits));
+                        }
+                        default -> { }
                     }
                     rdb.writeByte(RdbOutput.typeOf(value));
                     rdb.writeString(key);
@@ -114,9 +128,9 @@ public final class RdbWriter {
                 }
             };
             if (release) {
-                db.keys().drain(writeKey);
+                db.keys().drainWithMeta(writeKey);
             } else {
-                db.keys().forEach(writeKey);
+                db.keys().forEachWithMeta(writeKey);
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
