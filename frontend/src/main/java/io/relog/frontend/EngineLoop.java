@@ -245,9 +245,32 @@ public final class EngineLoop implements Runnable {
         if (!running) {
             return;
         }
+        long start = System.nanoTime();
         boolean worked = drain();
         finishIteration(worked);
+        countIteration(worked, start);
         scheduleTimeoutWake();
+    }
+
+    /** Iterations that did work, and the time they took (metrics). Engine thread. */
+    private long iterations;
+    private long busyNanos;
+
+    private void countIteration(boolean worked, long startNanos) {
+        if (worked) {
+            iterations++;
+            busyNanos += System.nanoTime() - startNanos;
+        }
+    }
+
+    /** Engine loop iterations that did work since start. Engine thread. */
+    long iterations() {
+        return iterations;
+    }
+
+    /** Time those iterations took, in nanoseconds. Engine thread. */
+    long busyNanos() {
+        return busyNanos;
     }
 
     /**
@@ -318,6 +341,7 @@ public final class EngineLoop implements Runnable {
         nextCronNanos = System.nanoTime();
         try {
             while (running) {
+                long start = System.nanoTime();
                 boolean worked = drain();
                 worked |= expireBlocked();
                 long now = System.nanoTime();
@@ -329,6 +353,7 @@ public final class EngineLoop implements Runnable {
                 }
                 // Commands and the cron (active expiry propagates DELs) may have written.
                 finishIteration(worked || cronRan);
+                countIteration(worked || cronRan, start);
                 if (!worked && running) {
                     sleeping = true;
                     if (queue.isEmpty()) {

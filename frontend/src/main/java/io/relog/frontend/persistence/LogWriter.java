@@ -209,6 +209,8 @@ public final class LogWriter implements Propagation {
             return;
         }
         long now = System.currentTimeMillis();
+        long start = System.nanoTime();
+        long writtenBefore = commandLog.writtenOffset();
         try {
             commandLog.append(batch, now);
         } catch (IOException e) {
@@ -216,6 +218,9 @@ public final class LogWriter implements Propagation {
         } finally {
             batch.clear();
         }
+        appends++;
+        appendNanos += System.nanoTime() - start;
+        appendedBytes += commandLog.writtenOffset() - writtenBefore;
         if (commandLog.activeSegmentEmpty() && !replicating) {
             engine.propagator().forgetSelectedDb(); // a new segment begins with a SELECT
         }
@@ -373,6 +378,26 @@ public final class LogWriter implements Propagation {
     /** Whether the last write and fsync succeeded (INFO aof_last_write_status). */
     public boolean lastWriteOk() {
         return writeFailure == null && syncFailure == null;
+    }
+
+    // Append counters for the metrics endpoint (engine thread).
+    private long appends;
+    private long appendNanos;
+    private long appendedBytes;
+
+    /** Batches appended to the log since start (one per loop iteration that wrote). Engine thread. */
+    public long appends() {
+        return appends;
+    }
+
+    /** Time those appends took (write into the page cache), in nanoseconds. Engine thread. */
+    public long appendNanos() {
+        return appendNanos;
+    }
+
+    /** Bytes those appends wrote to the segment files. Engine thread. */
+    public long appendedBytes() {
+        return appendedBytes;
     }
 
     /** Bytes executed but not yet written to the files (INFO aof_buffer_length). */

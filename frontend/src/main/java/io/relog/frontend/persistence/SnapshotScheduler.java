@@ -304,6 +304,7 @@ public final class SnapshotScheduler {
         lastTryMs = now;
         lastOk = true;
         lastDurationSec = (now - startMs) / 1000;
+        lastDurationMs = now - startMs;
         saves++;
         lastOffset = offset;
         lastBytes = bytes;
@@ -317,6 +318,7 @@ public final class SnapshotScheduler {
         lastTryMs = now;
         lastOk = false;
         lastDurationSec = (now - startMs) / 1000;
+        lastDurationMs = now - startMs;
         writer.snapshotDenial(snapshotDenial());
     }
 
@@ -364,6 +366,13 @@ public final class SnapshotScheduler {
     public long lastDurationSec() {
         return lastDurationSec;
     }
+
+    /** How long the last snapshot (successful or not) took, in ms; -1 before the first. Engine thread. */
+    public long lastDurationMs() {
+        return lastDurationMs;
+    }
+
+    private long lastDurationMs = -1;
 
     public long currentDurationSec() {
         return inProgress ? (System.currentTimeMillis() - startedMs) / 1000 : -1;
