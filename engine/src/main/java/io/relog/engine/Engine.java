@@ -393,7 +393,7 @@ public final class Engine {
         st.calls++;
         st.nanos += nanos;
         if (latencyTracking) {
-            st.latency.recordValue(nanos < 1 ? 1 : Math.min(nanos, CommandStats.HIGHEST_TRACKED_NANOS));
+            st.recordLatency(nanos);
         }
         totalCommands++;
         CallListener l = callListener;
@@ -475,6 +475,11 @@ public final class Engine {
 
         private CommandStats(org.HdrHistogram.Histogram latency) {
             this.latency = latency;
+        }
+
+        /** Records one call's duration into {@link #latency} (clamped to 1 ns .. 1 s). Engine thread. */
+        public void recordLatency(long nanos) {
+            latency.recordValue(nanos < 1 ? 1 : Math.min(nanos, HIGHEST_TRACKED_NANOS));
         }
 
         /** A copy another thread may read; engine thread. */

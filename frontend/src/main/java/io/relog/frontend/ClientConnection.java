@@ -41,6 +41,8 @@ public final class ClientConnection extends Session {
     boolean replyOff;
     boolean skipNext;
     boolean noEvict;
+    /** After MONITOR: sees every command run (see {@link Diagnostics}). */
+    boolean monitor;
     boolean closeAfterReply;
     boolean closed;
     boolean touched;

@@ -217,6 +217,10 @@ final class ConnectionCommands {
         c.skipNext = false;
         c.noEvict = false;
         c.noTouch(false);
+        if (c.monitor) { // RESET ends MONITOR, as in Redis
+            c.monitor = false;
+            state.diagnostics.monitors.remove(c);
+        }
         c.authenticated(state.config().requirepass().isEmpty()); // back to the default user
         r.simple("RESET");
     }

@@ -468,8 +468,22 @@ public final class EngineLoop implements Runnable {
         }
     }
 
+    /**
+     * Appends {@code resp} (complete RESP) to {@code c}'s replies, flushed at the end of this
+     * iteration: a MONITOR line. Engine thread.
+     */
+    void pushRaw(ClientConnection c, byte[] resp) {
+        if (!c.closed) {
+            c.reply().raw(resp);
+            markTouched(c);
+        }
+    }
+
     /** Forgets a closed connection's wait and held commands. Engine thread. */
     void connectionClosed(ClientConnection c) {
+        if (c.monitor) {
+            state.diagnostics.monitors.remove(c);
+        }
         engine.blockedClients().remove(c);
         c.waiting = null;
         c.held = null;

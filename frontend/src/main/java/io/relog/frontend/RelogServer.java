@@ -229,6 +229,9 @@ public final class RelogServer implements AutoCloseable {
         state.ioGroup = ioGroup;
         state.clientChannelType = epoll ? EpollSocketChannel.class : io.netty.channel.socket.nio.NioSocketChannel.class;
         state.snapshotDir = snapshotFiles.directory();
+        state.diagnostics = new Diagnostics(state);
+        state.diagnostics.configure(config);
+        engine.setCallListener(state.diagnostics);
         writer.setGrowthListener(state.replication::logGrew);
         FrontendCommands.registerAll(engine.commands(), state);
         loop.addIterationHook(writer::afterIteration);
@@ -304,8 +307,12 @@ public final class RelogServer implements AutoCloseable {
     /** A copy of the engine-thread state the metrics report. Engine thread. */
     private io.relog.frontend.metrics.EngineSample engineSample() {
         var commands = new java.util.LinkedHashMap<String, Engine.CommandStats>();
-        for (var e : engine.allStats().entrySet()) {
-            commands.put(e.getKey().name(), e.getValue().copy());
+        var all = engine.allStats();
+        for (var e : all.entrySet()) {
+            // A container whose subcommands are counted is reported through them, as INFO commandstats does.
+            if (e.getKey().subcommands().stream().noneMatch(all::containsKey)) {
+                commands.put(e.getKey().name(), e.getValue().copy());
+            }
         }
         long[] keys = new long[engine.databases()];
         long[] expires = new long[engine.databases()];

@@ -516,6 +516,7 @@ final class ServerCommands {
             config.set(c.getKey(), c.getValue());
         }
         applyToEngine(e, config);
+        state.diagnostics.configure(config);
         state.writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),
                 config.logRetentionBytes());
         RelogServer.configureSnapshots(state.snapshots, config);
@@ -868,8 +869,8 @@ final class ServerCommands {
                 Map<CommandSpec, Engine.CommandStats> stats = e.allStats();
                 for (Map.Entry<CommandSpec, Engine.CommandStats> en : stats.entrySet()) {
                     org.HdrHistogram.Histogram h = en.getValue().latency;
-                    if (h.getTotalCount() == 0) {
-                        continue;
+                    if (h.getTotalCount() == 0 || en.getKey().subcommands().stream().anyMatch(stats::containsKey)) {
+                        continue; // as commandstats: a container is reported through its subcommands
                     }
                     sb.append("latency_percentiles_usec_").append(en.getKey().name()).append(':');
                     for (int i = 0; i < ps.length; i++) {
