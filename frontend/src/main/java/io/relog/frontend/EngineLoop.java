@@ -512,6 +512,7 @@ public final class EngineLoop implements Runnable {
             reply.error(Errors.NOAUTH);
             state.rejectedCalls++;
         } else {
+            c.currentArgv = argv;
             try {
                 engine.execute(c, argv, reply);
                 CommandSpec spec = engine.lastCommand();
@@ -526,6 +527,7 @@ public final class EngineLoop implements Runnable {
                 reply.error("ERR internal error executing '" + (spec != null ? spec.name() : "?") + "': "
                         + e.getClass().getSimpleName());
             }
+            c.currentArgv = null;
             // Clients blocked on keys this command (or EXEC) changed are served now, in order.
             if (engine.blockedClients().hasReady()) {
                 engine.blockedClients().serveReady();

@@ -351,8 +351,9 @@ public final class RelogServer implements AutoCloseable {
                         applyKeepalive(ch, config.tcpKeepalive());
                         ClientConnection conn = new ClientConnection(state.nextClientId.getAndIncrement(), ch, config,
                                 System.currentTimeMillis());
-                        ch.pipeline().addLast("decoder",
-                                new RequestDecoder(config, conn::authRequired, state.netInputBytes));
+                        RequestDecoder decoder = new RequestDecoder(config, conn::authRequired, state.netInputBytes);
+                        conn.decoder = decoder;
+                        ch.pipeline().addLast("decoder", decoder);
                         ch.pipeline().addLast("connection", new ConnectionHandler(state, conn));
                     }
                 });
