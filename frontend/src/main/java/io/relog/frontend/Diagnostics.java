@@ -61,7 +61,8 @@ final class Diagnostics implements Engine.CallListener {
     private long nextSlowId;
     private long slowerThanMicros = 10000;
     private long slowlogMaxLen = 128;
-    private long latencyThresholdMs;
+    /** Volatile: the log's sync thread reads it to decide whether an fsync is worth reporting. */
+    private volatile long latencyThresholdMs;
     final Map<String, Event> events = new LinkedHashMap<>();
     final List<ClientConnection> monitors = new ArrayList<>();
 

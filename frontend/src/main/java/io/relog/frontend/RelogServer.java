@@ -232,6 +232,13 @@ public final class RelogServer implements AutoCloseable {
         state.diagnostics = new Diagnostics(state);
         state.diagnostics.configure(config);
         engine.setCallListener(state.diagnostics);
+        Diagnostics diagnostics = state.diagnostics;
+        writer.setFsyncListener(us -> { // sync thread: only a slow fsync crosses to the engine thread
+            long threshold = diagnostics.latencyThresholdMs();
+            if (threshold > 0 && us / 1000 >= threshold) {
+                loop.execute(() -> diagnostics.addLatencySampleIfNeeded("log-fsync", us / 1000));
+            }
+        });
         writer.setGrowthListener(state.replication::logGrew);
         FrontendCommands.registerAll(engine.commands(), state);
         loop.addIterationHook(writer::afterIteration);

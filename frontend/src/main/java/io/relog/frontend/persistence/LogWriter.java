@@ -79,8 +79,19 @@ public final class LogWriter implements Propagation {
         this.releaseReplies = releaseReplies;
         engine.propagator().forgetSelectedDb(); // the first batch after a start selects its database
         this.syncer = new LogSyncer(commandLog, policy(), this::synced, this::syncFailed);
+        syncer.durationListener = fsyncListener;
         commandLog.setReadersSeeUnsynced(policy() != LogSyncer.Policy.ALWAYS);
         syncer.start();
+    }
+
+    private LongConsumer fsyncListener = us -> { };
+
+    /**
+     * Sets who is told the duration (µs) of each fsync of the log, on the sync thread: it must
+     * only hand the number on. Before {@link #start}.
+     */
+    public void setFsyncListener(LongConsumer microsListener) {
+        this.fsyncListener = microsListener;
     }
 
     public CommandLog commandLog() {
