@@ -4,6 +4,7 @@
 #   bench/compare-redis.sh [-n requests] [-c clients] [-t tests] [-P "1 16"] [--rounds N] [--no-memory]
 #                          [--persistence none|always|everysec] [--dir DIR]
 #   bench/compare-redis.sh --durability-report [-n requests] [-c clients] [--rounds N] [--dir DIR]
+#   bench/compare-redis.sh --metrics-report [-n requests] [-c clients] [-t tests] [-P "1 16"] [--rounds N]
 #
 # Starts redis-server and Relog with the same settings (random ports, data directories under one
 # temp dir), runs redis-benchmark against each alternately (redis, relog, redis, relog, ...) for
@@ -20,6 +21,12 @@
 #   prints median requests/s and the ratios relog-always/redis-always (target >= 1.3),
 #   relog-always/relog-none (>= 0.9), relog-everysec/relog-none (>= 0.9) and
 #   relog-everysec/redis-everysec. Skips the memory part.
+# --metrics-report: the cost of metrics. Three servers started together: Relog with metrics off
+#   (--latency-tracking no, no metrics-port), Relog with metrics on (per-command latency
+#   histograms, --metrics-port set and scraped by curl once a second for the whole run, as a
+#   Prometheus would) and redis-server for reference; one warm-up pass each, then --rounds rounds
+#   running each in turn, for every test (default set,get) and pipeline depth; prints median
+#   requests/s and relog-on/relog-off (target >= 0.97). Skips the memory part.
 # --dir DIR: parent of the temp dir holding the servers' data directories. Default: $TMPDIR or
 #   /tmp, or /var/tmp if that is a tmpfs (fsync costs nothing on a tmpfs, which would make
 #   durable writes look free). The file system used is printed.
@@ -37,6 +44,7 @@ rounds=3
 memory=yes
 persistence=none
 report=no
+metrics_report=no
 dir_parent=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -48,6 +56,7 @@ while [ $# -gt 0 ]; do
     --no-memory) memory=no; shift ;;
     --persistence) persistence=$2; shift 2 ;;
     --durability-report) report=yes; shift ;;
+    --metrics-report) metrics_report=yes; shift ;;
     --dir) dir_parent=$2; shift 2 ;;
     -h|--help) awk 'NR > 1 && !/^#/ {exit} NR > 1 {sub(/^# ?/, ""); print}' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -155,6 +164,38 @@ if [ "$report" = yes ]; then
   report_ratio relog-always relog-none 0.9
   report_ratio relog-everysec relog-none 0.9
   report_ratio relog-everysec redis-everysec -
+  exit 0
+fi
+
+if [ "$metrics_report" = yes ]; then
+  [ "$tests" = "set,get,incr,mset,lpush,lpop,sadd,hset,zadd,zrangebyscore" ] && tests=set,get
+  command -v curl >/dev/null || { echo "needs curl for --metrics-report" >&2; exit 2; }
+  start_server redis redis "$persistence"; redis_port=$port
+  RELOG_EXTRA="${RELOG_EXTRA:-} --latency-tracking no" start_server relog relog-off "$persistence"; off_port=$port
+  mport=$(free_port)
+  RELOG_EXTRA="${RELOG_EXTRA:-} --latency-tracking yes --metrics-port $mport" start_server relog relog-on "$persistence"
+  on_port=$port
+  curl -sf "http://127.0.0.1:$mport/metrics" | grep -q '^relog_commands_calls_total' \
+    || { echo "relog-on: no metrics on port $mport" >&2; exit 1; }
+  (while :; do curl -sf -o /dev/null "http://127.0.0.1:$mport/metrics" || true; sleep 1; done) &
+  pids+=($!)
+  for t in ${tests//,/ }; do
+    for p in $pipelines; do for q in $redis_port $off_port $on_port; do rps "$q" "$t" "$p" >/dev/null; done; done
+  done
+  echo "metrics cost: redis-server $(redis-server --version | awk '{print $3}') vs Relog off/on; clients=$clients requests=$requests rounds=$rounds persistence=$persistence ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-}"
+  printf '%-8s %3s %12s %14s %14s %8s  %s\n' test P redis_rps relog_off_rps relog_on_rps on/off "target >= 0.97"
+  for t in ${tests//,/ }; do
+    for p in $pipelines; do
+      r=(); f=(); o=()
+      for _ in $(seq 1 "$rounds"); do
+        r+=("$(rps "$redis_port" "$t" "$p")"); f+=("$(rps "$off_port" "$t" "$p")"); o+=("$(rps "$on_port" "$t" "$p")")
+      done
+      rm=$(printf '%s\n' "${r[@]}" | median); fm=$(printf '%s\n' "${f[@]}" | median)
+      om=$(printf '%s\n' "${o[@]}" | median); q=$(ratio "$om" "$fm")
+      printf '%-8s %3s %12.0f %14.0f %14.0f %8.3f  %s   (off: %s; on: %s)\n' "$t" "$p" "$rm" "$fm" "$om" "$q" \
+          "$(awk -v r="$q" 'BEGIN {print (r >= 0.97) ? "met" : "NOT met"}')" "${f[*]}" "${o[*]}"
+    done
+  done
   exit 0
 fi
 

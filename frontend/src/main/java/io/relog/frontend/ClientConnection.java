@@ -41,6 +41,12 @@ public final class ClientConnection extends Session {
     boolean replyOff;
     boolean skipNext;
     boolean noEvict;
+    /** This connection's request decoder (CLIENT LIST reads its query buffer), or {@code null}. */
+    io.relog.frontend.resp.RequestDecoder decoder;
+    /** The command being executed (CLIENT LIST argv-mem of the caller), {@code null} between commands. Engine thread. */
+    byte[][] currentArgv;
+    /** After MONITOR: sees every command run (see {@link Diagnostics}). */
+    boolean monitor;
     boolean closeAfterReply;
     boolean closed;
     boolean touched;

@@ -217,6 +217,10 @@ final class ConnectionCommands {
         c.skipNext = false;
         c.noEvict = false;
         c.noTouch(false);
+        if (c.monitor) { // RESET ends MONITOR, as in Redis
+            c.monitor = false;
+            state.diagnostics.monitors.remove(c);
+        }
         c.authenticated(state.config().requirepass().isEmpty()); // back to the default user
         r.simple("RESET");
     }
@@ -302,11 +306,38 @@ final class ConnectionCommands {
     }
 
     /** One CLIENT LIST / CLIENT INFO line, with Redis 7.0's fields (plus 7.2's lib-name, lib-ver). */
+    /**
+     * One line of CLIENT LIST / CLIENT INFO, with Redis 7.0's fields (plus 7.2's lib-name and
+     * lib-ver). Where Relog's buffers differ from Redis', the fields say the nearest true thing:
+     * qbuf/qbuf-free are the decoder's unparsed input and its free room after the last read;
+     * argv-mem the argument bytes of the command running now (the caller's CLIENT LIST) or of
+     * the commands a blocked client holds; obl/rbs/rbp the reply buffer being filled this engine
+     * iteration, its capacity and peak; oll/omem the reply buffers waiting for an fsync
+     * ({@code appendfsync always}) or in the socket's outbound queue. Engine thread.
+     */
     String describe(ClientConnection c) {
         long now = System.currentTimeMillis();
         StringBuilder flags = new StringBuilder();
+        if (c.monitor) {
+            flags.append('O');
+        } else if (c.replicaLink != null) {
+            flags.append('S');
+        }
         if (state.engine().pubsub().isSubscribed(c)) {
             flags.append('P');
+        }
+        boolean multi = c.inTransaction();
+        if (multi) {
+            flags.append('x');
+        }
+        if (state.engine().blockedClients().isBlocked(c) || c.waiting != null) {
+            flags.append('b');
+        }
+        if (c.transaction() != null && c.transaction().watchTouched()) {
+            flags.append('d');
+        }
+        if (c.closeAfterReply) {
+            flags.append('c');
         }
         if (c.noEvict) {
             flags.append('e');
@@ -314,15 +345,34 @@ final class ConnectionCommands {
         if (c.noTouch()) {
             flags.append('T');
         }
-        if (c.closeAfterReply) {
-            flags.append('c');
-        }
-        if (state.engine().blockedClients().isBlocked(c)) {
-            flags.append('b');
-        }
         if (flags.length() == 0) {
             flags.append('N');
         }
+        long multiMem = 0;
+        int queued = -1;
+        if (multi) {
+            var q = c.transaction().queued();
+            queued = q.size();
+            for (var cmd : q) {
+                multiMem += argvBytes(cmd.argv());
+            }
+        }
+        long argvMem = c.currentArgv != null ? argvBytes(c.currentArgv) : 0;
+        if (c.held != null) {
+            for (Object o : c.held) {
+                if (o instanceof byte[][] argv) {
+                    argvMem += argvBytes(argv);
+                }
+            }
+        }
+        int qbuf = c.decoder == null ? 0 : c.decoder.queryBufferBytes();
+        int qbufFree = c.decoder == null ? 0 : c.decoder.queryBufferFree();
+        var outbound = c.channel().unsafe().outboundBuffer();
+        long socketPending = outbound == null ? 0 : outbound.totalPendingWriteBytes();
+        int obl = c.reply().size();
+        int oll = c.heldReplies + (socketPending > 0 ? 1 : 0);
+        long omem = socketPending;
+        long totMem = qbuf + qbufFree + argvMem + multiMem + c.reply().capacity() + omem;
         return "id=" + c.id()
                 + " addr=" + c.addr()
                 + " laddr=" + c.laddr()
@@ -334,13 +384,32 @@ final class ConnectionCommands {
                 + " db=" + c.db()
                 + " sub=" + state.engine().pubsub().channelCount(c)
                 + " psub=" + state.engine().pubsub().patternCount(c)
-                + " ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
-                + " rbs=" + 0 + " rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r"
+                + " ssub=0"
+                + " multi=" + queued
+                + " qbuf=" + qbuf
+                + " qbuf-free=" + qbufFree
+                + " argv-mem=" + argvMem
+                + " multi-mem=" + multiMem
+                + " rbs=" + c.reply().capacity()
+                + " rbp=" + c.reply().peak()
+                + " obl=" + obl
+                + " oll=" + oll
+                + " omem=" + omem
+                + " tot-mem=" + totMem
+                + " events=" + (socketPending > 0 ? "rw" : "r")
                 + " cmd=" + c.lastCommand
                 + " user=default redir=-1"
                 + " resp=" + c.protocol()
                 + " lib-name=" + c.libName
                 + " lib-ver=" + c.libVer;
+    }
+
+    private static long argvBytes(byte[][] argv) {
+        long n = 0;
+        for (byte[] a : argv) {
+            n += a.length;
+        }
+        return n;
     }
 
     private void clientList(Engine e, Session s, byte[][] a, Reply r) {

@@ -245,9 +245,32 @@ public final class EngineLoop implements Runnable {
         if (!running) {
             return;
         }
+        long start = System.nanoTime();
         boolean worked = drain();
         finishIteration(worked);
+        countIteration(worked, start);
         scheduleTimeoutWake();
+    }
+
+    /** Iterations that did work, and the time they took (metrics). Engine thread. */
+    private long iterations;
+    private long busyNanos;
+
+    private void countIteration(boolean worked, long startNanos) {
+        if (worked) {
+            iterations++;
+            busyNanos += System.nanoTime() - startNanos;
+        }
+    }
+
+    /** Engine loop iterations that did work since start. Engine thread. */
+    long iterations() {
+        return iterations;
+    }
+
+    /** Time those iterations took, in nanoseconds. Engine thread. */
+    long busyNanos() {
+        return busyNanos;
     }
 
     /**
@@ -318,6 +341,7 @@ public final class EngineLoop implements Runnable {
         nextCronNanos = System.nanoTime();
         try {
             while (running) {
+                long start = System.nanoTime();
                 boolean worked = drain();
                 worked |= expireBlocked();
                 long now = System.nanoTime();
@@ -329,6 +353,7 @@ public final class EngineLoop implements Runnable {
                 }
                 // Commands and the cron (active expiry propagates DELs) may have written.
                 finishIteration(worked || cronRan);
+                countIteration(worked || cronRan, start);
                 if (!worked && running) {
                     sleeping = true;
                     if (queue.isEmpty()) {
@@ -443,8 +468,22 @@ public final class EngineLoop implements Runnable {
         }
     }
 
+    /**
+     * Appends {@code resp} (complete RESP) to {@code c}'s replies, flushed at the end of this
+     * iteration: a MONITOR line. Engine thread.
+     */
+    void pushRaw(ClientConnection c, byte[] resp) {
+        if (!c.closed) {
+            c.reply().raw(resp);
+            markTouched(c);
+        }
+    }
+
     /** Forgets a closed connection's wait and held commands. Engine thread. */
     void connectionClosed(ClientConnection c) {
+        if (c.monitor) {
+            state.diagnostics.monitors.remove(c);
+        }
         engine.blockedClients().remove(c);
         c.waiting = null;
         c.held = null;
@@ -473,6 +512,7 @@ public final class EngineLoop implements Runnable {
             reply.error(Errors.NOAUTH);
             state.rejectedCalls++;
         } else {
+            c.currentArgv = argv;
             try {
                 engine.execute(c, argv, reply);
                 CommandSpec spec = engine.lastCommand();
@@ -487,6 +527,7 @@ public final class EngineLoop implements Runnable {
                 reply.error("ERR internal error executing '" + (spec != null ? spec.name() : "?") + "': "
                         + e.getClass().getSimpleName());
             }
+            c.currentArgv = null;
             // Clients blocked on keys this command (or EXEC) changed are served now, in order.
             if (engine.blockedClients().hasReady()) {
                 engine.blockedClients().serveReady();

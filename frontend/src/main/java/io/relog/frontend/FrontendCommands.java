@@ -12,6 +12,7 @@ final class FrontendCommands {
         SpecBuilder.registerAll(table, new ConnectionCommands(state).specs());
         SpecBuilder.registerAll(table, new ServerCommands(state).specs());
         SpecBuilder.registerAll(table, new PersistenceCommands(state).specs());
+        SpecBuilder.registerAll(table, new DiagnosticCommands(state).specs());
         SpecBuilder.registerAll(table, state.replication.specs());
         SpecBuilder.registerAll(table, state.replica.specs());
     }

@@ -248,6 +248,16 @@ public final class RelogServer implements AutoCloseable {
         state.ioGroup = ioGroup;
         state.clientChannelType = epoll ? EpollSocketChannel.class : io.netty.channel.socket.nio.NioSocketChannel.class;
         state.snapshotDir = snapshotFiles.directory();
+        state.diagnostics = new Diagnostics(state);
+        state.diagnostics.configure(config);
+        engine.setCallListener(state.diagnostics);
+        Diagnostics diagnostics = state.diagnostics;
+        writer.setFsyncListener(us -> { // sync thread: only a slow fsync crosses to the engine thread
+            long threshold = diagnostics.latencyThresholdMs();
+            if (threshold > 0 && us / 1000 >= threshold) {
+                loop.execute(() -> diagnostics.addLatencySampleIfNeeded("log-fsync", us / 1000));
+            }
+        });
         writer.setGrowthListener(state.replication::logGrew);
         FrontendCommands.registerAll(engine.commands(), state);
         loop.addIterationHook(writer::afterIteration);
@@ -263,6 +273,14 @@ public final class RelogServer implements AutoCloseable {
         loop.addCronHook(state.replica::cron);
         configureSnapshots(snapshotScheduler, config);
         snapshotScheduler.start(loop::execute);
+        try {
+            startMetrics();
+        } catch (java.io.IOException | RuntimeException e) {
+            close(listeners);
+            bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
         loop.start();
         String replicaof = config.get("replicaof");
         if (!replicaof.isEmpty()) {
@@ -282,6 +300,69 @@ public final class RelogServer implements AutoCloseable {
         log.info("Server initialized ({} transport, {} IO thread(s), engine on {})", epoll ? "epoll" : "nio",
                 config.ioThreads(), sharedEngine ? "an IO thread" : "its own thread");
         log.info("Ready to accept connections {}", tlsPort == 0 ? "tcp" : port == 0 ? "tls" : "tcp and tls");
+    }
+
+    /** The Prometheus endpoint on {@code metrics-port}, or {@code null} when it is 0 (off). */
+    private io.relog.frontend.metrics.MetricsEndpoint metricsEndpoint;
+
+    /** Starts the Prometheus endpoint if {@code metrics-port} is set (README "Metrics and diagnostics"). */
+    private void startMetrics() throws java.io.IOException {
+        int metricsPort = Integer.parseInt(config.get("metrics-port"));
+        if (metricsPort == 0) {
+            return;
+        }
+        var metrics = new io.relog.frontend.metrics.ServerMetrics(() -> {
+            var f = new java.util.concurrent.CompletableFuture<io.relog.frontend.metrics.EngineSample>();
+            loop.execute(() -> f.complete(engineSample()));
+            return f;
+        }, io.relog.frontend.metrics.EngineSample.empty(engine.databases()));
+        var registry = metrics.registry();
+        io.micrometer.core.instrument.FunctionCounter.builder("relog.connections.received", state,
+                        s -> s.totalConnections.get())
+                .description("Connections accepted since start (total_connections_received)").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("relog.connections.rejected", state,
+                        s -> s.rejectedConnections.get())
+                .description("Connections refused by maxclients").register(registry);
+        io.micrometer.core.instrument.FunctionTimer.builder("relog.log.fsync", writer, LogWriter::fsyncs,
+                        LogWriter::fsyncMicrosTotal, TimeUnit.MICROSECONDS)
+                .description("fsyncs of the command log that made progress, and the time they took").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("relog.log.fsync.last.seconds", writer,
+                        w -> w.lastFsyncMicros() / 1e6)
+                .description("Duration of the last fsync of the command log").register(registry);
+        this.metricsEndpoint = new io.relog.frontend.metrics.MetricsEndpoint(metrics, config.bind(), metricsPort);
+        config.setEffective("metrics-port", Integer.toString(metricsEndpoint.port()));
+    }
+
+    /** A copy of the engine-thread state the metrics report. Engine thread. */
+    private io.relog.frontend.metrics.EngineSample engineSample() {
+        var commands = new java.util.LinkedHashMap<String, Engine.CommandStats>();
+        var all = engine.allStats();
+        for (var e : all.entrySet()) {
+            // A container whose subcommands are counted is reported through them, as INFO commandstats does.
+            if (e.getKey().subcommands().stream().noneMatch(all::containsKey)) {
+                commands.put(e.getKey().name(), e.getValue().copy());
+            }
+        }
+        long[] keys = new long[engine.databases()];
+        long[] expires = new long[engine.databases()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = engine.db(i).size();
+            expires[i] = engine.db(i).volatileSize();
+        }
+        long now = System.currentTimeMillis();
+        var replicas = new ArrayList<io.relog.frontend.metrics.EngineSample.Replica>();
+        for (var l : state.replication.links()) {
+            if (!l.isClosed()) {
+                replicas.add(new io.relog.frontend.metrics.EngineSample.Replica(l.ip() + ":" + l.listeningPort(),
+                        l.ackOffset(), l.sentOffset(), now - l.ackTimeMs()));
+            }
+        }
+        var snap = new io.relog.frontend.metrics.EngineSample.Snapshot(snapshotScheduler.saves(),
+                snapshotScheduler.lastDurationMs(), snapshotScheduler.lastOk(), snapshotScheduler.inProgress(),
+                snapshotScheduler.lastRetainedBytes(), snapshotScheduler.currentRetainedBytes());
+        return new io.relog.frontend.metrics.EngineSample(commands, keys, expires, state.clients.size(),
+                engine.blockedClients().blockedCount(), loop.iterations(), loop.busyNanos(), writer.appends(),
+                writer.appendNanos(), writer.appendedBytes(), writer.commandLog().endOffset(), replicas, snap);
     }
 
     /** A listener's bootstrap; {@code tls}: its connections start with a TLS handshake ({@code tls-port}). */
@@ -304,8 +385,9 @@ public final class RelogServer implements AutoCloseable {
                         }
                         ClientConnection conn = new ClientConnection(state.nextClientId.getAndIncrement(), ch, config,
                                 System.currentTimeMillis());
-                        ch.pipeline().addLast("decoder",
-                                new RequestDecoder(config, conn::authRequired, state.netInputBytes));
+                        RequestDecoder decoder = new RequestDecoder(config, conn::authRequired, state.netInputBytes);
+                        conn.decoder = decoder;
+                        ch.pipeline().addLast("decoder", decoder);
                         ch.pipeline().addLast("connection", new ConnectionHandler(state, conn));
                     }
                 });
@@ -448,6 +530,9 @@ public final class RelogServer implements AutoCloseable {
         }
         log.info("User requested shutdown...");
         closeListeners();
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
         try {
             loop.stop();
         } catch (InterruptedException e) {

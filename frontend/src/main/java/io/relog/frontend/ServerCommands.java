@@ -531,6 +531,7 @@ final class ServerCommands {
             }
         }
         applyToEngine(e, config);
+        state.diagnostics.configure(config);
         state.writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),
                 config.logRetentionBytes());
         RelogServer.configureSnapshots(state.snapshots, config);
@@ -543,6 +544,7 @@ final class ServerCommands {
 
     /** Hands the engine the directives it reads itself; at start and after CONFIG SET. Engine thread. */
     static void applyToEngine(Engine e, ServerConfig config) {
+        e.setLatencyTracking(config.get("latency-tracking").equals("yes"));
         e.setProtoMaxBulkLen(config.protoMaxBulkLen());
         e.setMaxmemoryPolicy(config.maxmemoryPolicy());
         e.setMaxmemory(config.maxmemory());
@@ -593,7 +595,8 @@ final class ServerCommands {
     private static final List<String> DEFAULT_SECTIONS = List.of("server", "clients", "memory", "persistence",
             "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace");
     private static final List<String> ALL_SECTIONS = List.of("server", "clients", "memory", "persistence",
-            "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "cluster", "keyspace");
+            "stats", "replication", "cpu", "modules", "commandstats", "errorstats", "latencystats", "cluster",
+            "keyspace");
 
     private void info(Engine e, Session s, byte[][] a, Reply r) {
         Set<String> wanted = new LinkedHashSet<>();
@@ -881,6 +884,25 @@ final class ServerCommands {
                                     st.calls == 0 ? 0.0 : (double) usec / st.calls))
                             .append(",rejected_calls=").append(st.rejected)
                             .append(",failed_calls=").append(st.failed).append("\r\n");
+                }
+            }
+            case "latencystats" -> {
+                // Percentiles of each command's HdrHistogram (Engine.CommandStats), in µs, as Redis 7.0.
+                sb.append("# Latencystats\r\n");
+                String[] names = state.config().get("latency-tracking-info-percentiles").split(" ");
+                double[] ps = state.config().latencyPercentiles();
+                Map<CommandSpec, Engine.CommandStats> stats = e.allStats();
+                for (Map.Entry<CommandSpec, Engine.CommandStats> en : stats.entrySet()) {
+                    org.HdrHistogram.Histogram h = en.getValue().latency;
+                    if (h.getTotalCount() == 0 || en.getKey().subcommands().stream().anyMatch(stats::containsKey)) {
+                        continue; // as commandstats: a container is reported through its subcommands
+                    }
+                    sb.append("latency_percentiles_usec_").append(en.getKey().name()).append(':');
+                    for (int i = 0; i < ps.length; i++) {
+                        sb.append(i == 0 ? "" : ",").append('p').append(names[i]).append('=')
+                                .append(String.format(Locale.ROOT, "%.3f", h.getValueAtPercentile(ps[i]) / 1000.0));
+                    }
+                    sb.append("\r\n");
                 }
             }
             case "keyspace" -> {

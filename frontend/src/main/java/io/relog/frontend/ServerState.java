@@ -40,6 +40,8 @@ final class ServerState {
     /** The replication IDs the log has lived under. Engine thread. */
     io.relog.log.ReplicationHistory history;
     EngineLoop loop;
+    /** SLOWLOG, LATENCY and MONITOR state. Engine thread. */
+    Diagnostics diagnostics;
     RelogServer server;
     Runnable shutdownAction = () -> { };
 

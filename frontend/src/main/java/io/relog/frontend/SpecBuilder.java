@@ -68,8 +68,12 @@ final class SpecBuilder {
                 st.failed++;
                 throw e;
             } finally {
+                long nanos = System.nanoTime() - start;
                 st.calls++;
-                st.nanos += System.nanoTime() - start;
+                st.nanos += nanos;
+                if (engine.latencyTracking()) {
+                    st.recordLatency(nanos);
+                }
             }
         };
         self[0] = CommandSpec.withSubcommands(name, arity, flags, 0, 0, 0, acl, group, since, summary, subs, dispatch);

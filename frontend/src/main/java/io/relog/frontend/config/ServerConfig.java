@@ -184,6 +184,52 @@ public final class ServerConfig {
         add(Directive.oneOf("enable-debug-command", "no", false, "no", "yes", "local"));
         add(Directive.oneOf("enable-protected-configs", "no", false, "no", "yes", "local"));
         add(Directive.oneOf("enable-module-command", "no", false, "no", "yes", "local"));
+        // Observability (README "Metrics and diagnostics"): Prometheus endpoint, SLOWLOG, LATENCY.
+        add(Directive.integer("metrics-port", 0, 0, 65535, false));
+        add(Directive.integer("slowlog-log-slower-than", 10000, -1, Long.MAX_VALUE, true));
+        add(Directive.integer("slowlog-max-len", 128, 0, Long.MAX_VALUE, true));
+        add(Directive.integer("latency-monitor-threshold", 0, 0, Long.MAX_VALUE, true));
+        add(Directive.bool("latency-tracking", "yes", true));
+        add(Directive.custom("latency-tracking-info-percentiles", "50 99 99.9", true, true,
+                ServerConfig::checkPercentiles));
+    }
+
+    /** {@code latency-tracking-info-percentiles}: numbers from 0 to 100, canonical as Redis prints them. */
+    private static String checkPercentiles(String v) {
+        StringBuilder sb = new StringBuilder();
+        for (String p : v.trim().split("\\s+")) {
+            if (p.isEmpty()) {
+                continue;
+            }
+            double d;
+            try {
+                d = Double.parseDouble(p);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Invalid latency-tracking-info-percentiles parameters");
+            }
+            if (!(d >= 0 && d <= 100)) {
+                throw new IllegalArgumentException("Invalid latency-tracking-info-percentiles parameters");
+            }
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(new java.math.BigDecimal(p).stripTrailingZeros().toPlainString());
+        }
+        return sb.toString();
+    }
+
+    /** The percentiles INFO latencystats reports ({@code latency-tracking-info-percentiles}). */
+    public double[] latencyPercentiles() {
+        String v = get("latency-tracking-info-percentiles");
+        if (v.isEmpty()) {
+            return new double[0];
+        }
+        String[] parts = v.split(" ");
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            out[i] = Double.parseDouble(parts[i]);
+        }
+        return out;
     }
 
     private final Map<String, String> values = new ConcurrentHashMap<>();

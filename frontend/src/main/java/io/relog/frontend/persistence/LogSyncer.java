@@ -71,6 +71,9 @@ final class LogSyncer implements Runnable {
         }
     }
 
+    /** Told the duration (µs) of every fsync that made progress, on this thread (the LATENCY monitor's log-fsync). */
+    volatile LongConsumer durationListener = us -> { };
+
     long lastSyncMs() {
         return lastSyncMs;
     }
@@ -131,6 +134,7 @@ final class LogSyncer implements Runnable {
                 lastSyncMs = System.currentTimeMillis();
                 syncs++;
                 syncNanosTotal += lastSyncNanos;
+                durationListener.accept(lastSyncNanos / 1000);
             }
             if (failing) {
                 failing = false;

@@ -79,8 +79,19 @@ public final class LogWriter implements Propagation {
         this.releaseReplies = releaseReplies;
         engine.propagator().forgetSelectedDb(); // the first batch after a start selects its database
         this.syncer = new LogSyncer(commandLog, policy(), this::synced, this::syncFailed);
+        syncer.durationListener = fsyncListener;
         commandLog.setReadersSeeUnsynced(policy() != LogSyncer.Policy.ALWAYS);
         syncer.start();
+    }
+
+    private LongConsumer fsyncListener = us -> { };
+
+    /**
+     * Sets who is told the duration (µs) of each fsync of the log, on the sync thread: it must
+     * only hand the number on. Before {@link #start}.
+     */
+    public void setFsyncListener(LongConsumer microsListener) {
+        this.fsyncListener = microsListener;
     }
 
     public CommandLog commandLog() {
@@ -209,6 +220,8 @@ public final class LogWriter implements Propagation {
             return;
         }
         long now = System.currentTimeMillis();
+        long start = System.nanoTime();
+        long writtenBefore = commandLog.writtenOffset();
         try {
             commandLog.append(batch, now);
         } catch (IOException e) {
@@ -216,6 +229,9 @@ public final class LogWriter implements Propagation {
         } finally {
             batch.clear();
         }
+        appends++;
+        appendNanos += System.nanoTime() - start;
+        appendedBytes += commandLog.writtenOffset() - writtenBefore;
         if (commandLog.activeSegmentEmpty() && !replicating) {
             engine.propagator().forgetSelectedDb(); // a new segment begins with a SELECT
         }
@@ -373,6 +389,26 @@ public final class LogWriter implements Propagation {
     /** Whether the last write and fsync succeeded (INFO aof_last_write_status). */
     public boolean lastWriteOk() {
         return writeFailure == null && syncFailure == null;
+    }
+
+    // Append counters for the metrics endpoint (engine thread).
+    private long appends;
+    private long appendNanos;
+    private long appendedBytes;
+
+    /** Batches appended to the log since start (one per loop iteration that wrote). Engine thread. */
+    public long appends() {
+        return appends;
+    }
+
+    /** Time those appends took (write into the page cache), in nanoseconds. Engine thread. */
+    public long appendNanos() {
+        return appendNanos;
+    }
+
+    /** Bytes those appends wrote to the segment files. Engine thread. */
+    public long appendedBytes() {
+        return appendedBytes;
     }
 
     /** Bytes executed but not yet written to the files (INFO aof_buffer_length). */

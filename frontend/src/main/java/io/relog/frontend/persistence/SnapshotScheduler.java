@@ -307,6 +307,7 @@ public final class SnapshotScheduler {
         lastTryMs = now;
         lastOk = true;
         lastDurationSec = (now - startMs) / 1000;
+        lastDurationMs = now - startMs;
         saves++;
         lastOffset = offset;
         lastBytes = bytes;
@@ -320,6 +321,7 @@ public final class SnapshotScheduler {
         lastTryMs = now;
         lastOk = false;
         lastDurationSec = (now - startMs) / 1000;
+        lastDurationMs = now - startMs;
         writer.snapshotDenial(snapshotDenial());
     }
 
@@ -367,6 +369,13 @@ public final class SnapshotScheduler {
     public long lastDurationSec() {
         return lastDurationSec;
     }
+
+    /** How long the last snapshot (successful or not) took, in ms; -1 before the first. Engine thread. */
+    public long lastDurationMs() {
+        return lastDurationMs;
+    }
+
+    private long lastDurationMs = -1;
 
     public long currentDurationSec() {
         return inProgress ? (System.currentTimeMillis() - startedMs) / 1000 : -1;

@@ -75,10 +75,25 @@ public final class ReplyBuffer implements Reply {
         }
     }
 
+    /** Bytes the current buffer can hold before it grows, 0 when none is allocated (CLIENT LIST rbs). */
+    public int capacity() {
+        return buf == null ? 0 : buf.capacity();
+    }
+
+    /** The most bytes one buffer held before it was handed over (CLIENT LIST rbp). */
+    public int peak() {
+        return Math.max(peak, size());
+    }
+
+    private int peak;
+
     /** The filled buffer, now owned by the caller, or {@code null} when nothing was written. */
     public ByteBuf take() {
         ByteBuf b = buf;
         buf = null;
+        if (b != null && b.writerIndex() > peak) {
+            peak = b.writerIndex();
+        }
         if (b != null && !b.isReadable()) {
             b.release();
             return null;

@@ -70,6 +70,24 @@ public final class RequestDecoder extends ByteToMessageDecoder {
             inputBytes.add(b.readableBytes());
         }
         super.channelRead(ctx, msg);
+        ByteBuf q = internalBuffer();
+        queryBufferBytes = q.readableBytes();
+        queryBufferFree = q.writableBytes();
+    }
+
+    // The unparsed input after the last read (CLIENT LIST qbuf and qbuf-free); written on the
+    // channel's event loop, read by the engine thread.
+    private volatile int queryBufferBytes;
+    private volatile int queryBufferFree;
+
+    /** Bytes received and not yet framed into a command (Redis' {@code qbuf}). Any thread. */
+    public int queryBufferBytes() {
+        return queryBufferBytes;
+    }
+
+    /** Room left in the buffer that holds them before it must grow ({@code qbuf-free}). Any thread. */
+    public int queryBufferFree() {
+        return queryBufferFree;
     }
 
     /**
