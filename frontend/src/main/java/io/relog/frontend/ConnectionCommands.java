@@ -305,6 +305,12 @@ final class ConnectionCommands {
     String describe(ClientConnection c) {
         long now = System.currentTimeMillis();
         StringBuilder flags = new StringBuilder();
+        if (c.replicaLink != null) {
+            flags.append('S'); // a replica, as Redis shows it
+        }
+        if (c.cdcLink != null) {
+            flags.append('C'); // a change-feed (CDC) reader: Relog's own flag, not a replica
+        }
         if (state.engine().pubsub().isSubscribed(c)) {
             flags.append('P');
         }
@@ -455,7 +461,8 @@ final class ConnectionCommands {
         int killed = 0;
         String wanted = "slave".equals(type) ? "replica" : type;
         for (ClientConnection c : new ArrayList<>(state.clients.values())) {
-            String cType = c.replicaLink != null ? "replica" : "normal";
+            // A CDC reader is neither a replica nor a normal client: only ID or ADDR kill it.
+            String cType = c.cdcLink != null ? "cdc" : c.replicaLink != null ? "replica" : "normal";
             if (c.isClosed() || (id != null && c.id() != id) || (addr != null && !c.addr().equals(addr))
                     || (laddr != null && !c.laddr().equals(laddr))
                     || (wanted != null && !wanted.equals(cType)) || (skipme && c == self)) {

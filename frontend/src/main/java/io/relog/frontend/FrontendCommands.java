@@ -13,6 +13,7 @@ final class FrontendCommands {
         SpecBuilder.registerAll(table, new ServerCommands(state).specs());
         SpecBuilder.registerAll(table, new PersistenceCommands(state).specs());
         SpecBuilder.registerAll(table, state.replication.specs());
+        SpecBuilder.registerAll(table, new LogCommands(state).specs());
         SpecBuilder.registerAll(table, state.replica.specs());
     }
 }

@@ -110,7 +110,7 @@ final class ServerState {
         long now = engine.clock().millis();
         for (ClientConnection c : clients.values()) {
             if (now - c.lastInteractionMs > timeout * 1000L && c.pendingCommands.get() == 0
-                    && !engine.blockedClients().isBlocked(c) && c.replicaLink == null) {
+                    && !engine.blockedClients().isBlocked(c) && c.replicaLink == null && c.cdcLink == null) {
                 c.channel().close();
             }
         }

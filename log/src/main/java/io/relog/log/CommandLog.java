@@ -470,6 +470,20 @@ public final class CommandLog implements AutoCloseable {
         return new LogReader(this, offset);
     }
 
+    /**
+     * A batch reader positioned at log offset {@code offset}, which must be a command boundary
+     * (checked when the first batch is read), from {@link #startOffset()} to {@link #endOffset()}
+     * inclusive: what the server serves change-feed readers with.
+     *
+     * @throws OffsetOutOfRangeException if the offset is not retained or beyond the end
+     */
+    public LogBatchReader openBatchReader(long offset) throws OffsetOutOfRangeException {
+        if (offset < startOffset || offset > endOffset) {
+            throw new OffsetOutOfRangeException(offset, startOffset, endOffset);
+        }
+        return new LogBatchReader(this, offset);
+    }
+
     /** The segment holding {@code offset} (its base is the greatest at or below it), or {@code null}. */
     LogSegment segmentFor(long offset) {
         Map.Entry<Long, LogSegment> e = segments.floorEntry(offset);

@@ -330,6 +330,27 @@ public final class LogSegment {
         return decode(b.flip(), baseOffset);
     }
 
+    /**
+     * The index of the entry whose batch holds log offset {@code offset} (its first byte at or
+     * below {@code offset}, its end above it), or -1 if no entry does (below the first batch, or at
+     * or past the last one's end). Any thread.
+     */
+    public int entryIndexFor(long offset) throws IOException {
+        int lo = 0;
+        int hi = entryCount() - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (entry(mid).offset() <= offset) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found >= 0 && entry(found).endOffset() > offset ? found : -1;
+    }
+
     /** The first entry whose timestamp is at least {@code timestampMs}, or {@code null}. Any thread. */
     public BatchEntry firstEntryAtOrAfter(long timestampMs) throws IOException {
         int lo = 0;
