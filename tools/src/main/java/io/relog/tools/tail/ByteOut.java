@@ -1,0 +1,71 @@
+package io.relog.tools.tail;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** A growable byte buffer written to an output stream in large chunks: the formats' output path. */
+final class ByteOut {
+
+    private final OutputStream out;
+    private byte[] buf = new byte[1 << 16];
+    private int n;
+
+    ByteOut(OutputStream out) {
+        this.out = out;
+    }
+
+    void ensure(int more) {
+        if (n + more > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + more));
+        }
+    }
+
+    void write(int b) {
+        if (n == buf.length) {
+            ensure(1);
+        }
+        buf[n++] = (byte) b;
+    }
+
+    void write(byte[] b) {
+        write(b, 0, b.length);
+    }
+
+    void write(byte[] b, int off, int len) {
+        ensure(len);
+        System.arraycopy(b, off, buf, n, len);
+        n += len;
+    }
+
+    void ascii(String s) {
+        int len = s.length();
+        ensure(len);
+        for (int i = 0; i < len; i++) {
+            buf[n++] = (byte) s.charAt(i);
+        }
+    }
+
+    void decimal(long v) {
+        ascii(Long.toString(v));
+    }
+
+    /** Writes the buffer out when it is large; call after each event. */
+    void maybeFlush() throws IOException {
+        if (n >= (1 << 16) - 512) {
+            drain();
+        }
+    }
+
+    /** Writes the buffer out and flushes the stream. */
+    void flush() throws IOException {
+        drain();
+        out.flush();
+    }
+
+    private void drain() throws IOException {
+        if (n > 0) {
+            out.write(buf, 0, n);
+            n = 0;
+        }
+    }
+}

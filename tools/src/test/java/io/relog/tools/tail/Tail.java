@@ -1,0 +1,56 @@
+package io.relog.tools.tail;
+
+import io.relog.tools.RelogTool;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine;
+
+/** Runs {@code relog tail} in this JVM through the real entry point, capturing its output. */
+final class Tail {
+
+    record Result(int exit, byte[] out, String err) {
+        String text() {
+            return new String(out, StandardCharsets.UTF_8);
+        }
+
+        List<String> lines() {
+            String t = text();
+            return t.isEmpty() ? List.of() : Arrays.asList(t.split("\n"));
+        }
+    }
+
+    static Result run(String... args) {
+        return run(new ByteArrayOutputStream(), args);
+    }
+
+    static Result run(ByteArrayOutputStream bytes, String... args) {
+        CommandLine cl = RelogTool.commandLine();
+        TailCommand t = (TailCommand) cl.getSubcommands().get("tail").getCommand();
+        t.stdout = new PrintStream(bytes, false);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        cl.setErr(new java.io.PrintWriter(err, true));
+        PrintStream oldErr = System.err;
+        PrintStream capture = new PrintStream(err, true);
+        System.setErr(capture);
+        int exit;
+        try {
+            List<String> a = new ArrayList<>(List.of("tail"));
+            a.addAll(List.of(args));
+            exit = cl.execute(a.toArray(new String[0]));
+        } finally {
+            System.setErr(oldErr);
+        }
+        return new Result(exit, bytes.toByteArray(), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** {@code --host 127.0.0.1 --port <port>} followed by {@code args}. */
+    static Result online(int port, String... args) {
+        List<String> a = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", Integer.toString(port)));
+        a.addAll(List.of(args));
+        return run(a.toArray(new String[0]));
+    }
+}
