@@ -27,10 +27,35 @@ final class Tail {
         return run(new ByteArrayOutputStream(), args);
     }
 
+    /** An output whose {@code checkError()} turns true on {@link #stop()}: the tail then ends at its next idle moment. */
+    static final class StoppableOut extends PrintStream {
+        final ByteArrayOutputStream bytes;
+        private volatile boolean stopped;
+
+        StoppableOut(ByteArrayOutputStream bytes) {
+            super(bytes, false);
+            this.bytes = bytes;
+        }
+
+        void stop() {
+            stopped = true;
+        }
+
+        @Override
+        public boolean checkError() {
+            return stopped || super.checkError();
+        }
+    }
+
     static Result run(ByteArrayOutputStream bytes, String... args) {
+        return run(new StoppableOut(bytes), args);
+    }
+
+    static Result run(StoppableOut out, String... args) {
+        ByteArrayOutputStream bytes = out.bytes;
         CommandLine cl = RelogTool.commandLine();
         TailCommand t = (TailCommand) cl.getSubcommands().get("tail").getCommand();
-        t.stdout = new PrintStream(bytes, false);
+        t.stdout = out;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         cl.setErr(new java.io.PrintWriter(err, true));
         PrintStream oldErr = System.err;
