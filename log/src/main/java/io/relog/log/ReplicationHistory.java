@@ -48,35 +48,52 @@ public final class ReplicationHistory {
      */
     public static ReplicationHistory load(Path dir, long startOffset) throws IOException {
         Path file = dir.resolve(FILE_NAME);
-        List<Entry> entries = new ArrayList<>();
-        if (Files.exists(file)) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
-            for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i).trim();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                String[] parts = line.split("\\s+");
-                long off;
-                try {
-                    off = parts.length == 2 ? Long.parseLong(parts[1]) : -1;
-                } catch (NumberFormatException e) {
-                    off = -1;
-                }
-                if (parts.length != 2 || !isReplid(parts[0]) || off < 0
-                        || (!entries.isEmpty() && off < entries.get(entries.size() - 1).startOffset())) {
-                    throw new IOException("Bad line in " + file + " at line " + (i + 1) + ": '" + line
-                            + "' (expected '<40 hex digits> <offset>', offsets not decreasing)");
-                }
-                entries.add(new Entry(parts[0], off));
-            }
-        }
+        List<Entry> entries = new ArrayList<>(read(dir));
         ReplicationHistory h = new ReplicationHistory(file, entries);
         if (entries.isEmpty()) {
             entries.add(new Entry(randomReplid(), startOffset));
             h.save();
         }
         return h;
+    }
+
+    /**
+     * Reads {@code dir/replication-history} without creating or changing anything (tools, and
+     * readers of a live server's directory: the server replaces the file atomically, so a read
+     * sees the old or the new version whole).
+     *
+     * @return the entries, oldest first; empty if the file does not exist
+     * @throws IOException naming the file and line if a line is malformed
+     */
+    public static List<Entry> read(Path dir) throws IOException {
+        Path file = dir.resolve(FILE_NAME);
+        List<Entry> entries = new ArrayList<>();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return entries;
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).trim();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] parts = line.split("\\s+");
+            long off;
+            try {
+                off = parts.length == 2 ? Long.parseLong(parts[1]) : -1;
+            } catch (NumberFormatException e) {
+                off = -1;
+            }
+            if (parts.length != 2 || !isReplid(parts[0]) || off < 0
+                    || (!entries.isEmpty() && off < entries.get(entries.size() - 1).startOffset())) {
+                throw new IOException("Bad line in " + file + " at line " + (i + 1) + ": '" + line
+                        + "' (expected '<40 hex digits> <offset>', offsets not decreasing)");
+            }
+            entries.add(new Entry(parts[0], off));
+        }
+        return entries;
     }
 
     /** Whether {@code s} looks like a replication ID (40 lower- or upper-case hex digits). */

@@ -499,8 +499,12 @@ public final class LogSegment {
                 b.getShort(20), b.getInt(16), b.getShort(22) & 0xffff, b.getInt(24));
     }
 
-    /** Decodes an entry, or returns {@code null} if its own checksum does not hold. */
-    static BatchEntry decodeChecked(ByteBuffer b, long baseOffset) {
+    /**
+     * Decodes the {@value #ENTRY_BYTES}-byte entry at positions 0..31 of {@code b} (absolute
+     * positions; {@code b}'s position is not moved) of the segment based at {@code baseOffset}, or
+     * returns {@code null} if the entry's own checksum does not hold (torn or damaged). Any thread.
+     */
+    public static BatchEntry decodeChecked(ByteBuffer b, long baseOffset) {
         byte[] raw = new byte[28];
         b.get(0, raw);
         CRC32C c = new CRC32C();
