@@ -416,6 +416,15 @@ public final class CommandLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the active segment's pending index entries if they have waited {@code maxLagMs} or
+     * more (without it an idle log keeps its last entries in memory until the next append, roll or
+     * close). No fsync. Appending thread.
+     */
+    public void flushIndexIfOlderThan(long nowMs, long maxLagMs) throws IOException {
+        active.flushIndexIfOlderThan(nowMs, maxLagMs);
+    }
+
     /** fsyncs the index files too (they may lag; recovery rebuilds what is missing). */
     public void syncIndexes() throws IOException {
         for (LogSegment s : segments.values()) {

@@ -270,6 +270,20 @@ public final class LogSegment {
         return indexError;
     }
 
+    /**
+     * Writes the pending index entries out if the last write of the index was at least
+     * {@code maxLagMs} ago: an idle log's index catches up with its {@code .log}, so readers of the
+     * files (tools) see real batch times instead of re-parsing the tail. Appending thread.
+     */
+    public void flushIndexIfOlderThan(long nowMs, long maxLagMs) throws IOException {
+        synchronized (this) {
+            if (pendingEntries.position() == 0 || nowMs - lastIndexFlushMs < maxLagMs) {
+                return;
+            }
+        }
+        flushIndex(nowMs);
+    }
+
     /** Writes the pending index entries to the {@code .idx} file (no fsync). Appending thread. */
     public synchronized void flushIndex(long nowMs) throws IOException {
         lastIndexFlushMs = nowMs;

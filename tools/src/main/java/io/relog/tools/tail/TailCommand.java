@@ -3,11 +3,7 @@ package io.relog.tools.tail;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
+import io.relog.tools.text.TimeArgument;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -37,19 +33,23 @@ import picocli.CommandLine.Option;
             "",
             "Positions (--from, --to): earliest | latest | <offset> | <unix-ms>ms | <ISO-8601 time>, e.g. "
                     + "1234, 1763758800000ms, 2026-11-21T20:00:00Z, 2026-11-21T21:00:00+01:00, 2026-11-21T20:00:00 "
-                    + "(local time). A time means the first batch appended at or after it."},
+                    + "(UTC when no zone is given). A time means the first batch appended at or after it."},
         footer = {
             "",
             "Exit codes:",
-            "  0  done (reached --to or the end; or the output was closed)",
-            "  1  failed: the offset is no longer retained (the message names the earliest available offset),",
-            "     the server or directory cannot be read, the connection was lost and could not be re-established",
+            "  0  done: reached --to or the end (or the output was closed)",
+            "  1  failed: the offset is no longer retained (the message names the",
+            "     earliest available offset), is beyond the end or inside a command;",
+            "     the server or directory cannot be read; the connection was lost and",
+            "     not re-established (30 s; --follow retries forever)",
             "  2  usage error",
             "",
             "Examples:",
             "  relog tail --port 6379 --from earliest --format text",
-            "  relog tail --port 6379 --from latest --follow --match 'user:*' --commands set,del",
-            "  relog tail --dir /var/lib/relog --from 2026-11-21T20:00:00Z --to 2026-11-21T21:00:00Z --format resp > hour.aof"})
+            "  relog tail --port 6379 --from latest --follow --match 'user:*' \\",
+            "      --commands set,del",
+            "  relog tail --dir /var/lib/relog --from 2026-11-21T20:00:00Z \\",
+            "      --to 2026-11-21T21:00:00Z --format resp > hour.aof"})
 public final class TailCommand implements Callable<Integer> {
 
     @Option(names = "--host", description = "Server host (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
@@ -64,6 +64,8 @@ public final class TailCommand implements Callable<Integer> {
     @Option(names = {"-a", "--pass"}, description = "Password (AUTH). Also from the RELOG_PASSWORD environment variable.")
     String pass;
 
+    @Option(names = "--dir", description = "Read the log of this data directory instead of a server (offline, "
+            + "read-only, safe while the server runs).")
     Path dir;
 
     @Option(names = "--from", description = "Where to start (default: ${DEFAULT-VALUE}).", defaultValue = "earliest")
@@ -194,6 +196,9 @@ public final class TailCommand implements Callable<Integer> {
     }
 
     private EventSource openSource() throws IOException {
+        if (dir != null) {
+            return DirectorySource.open(dir);
+        }
         return new ServerSource(host, port, user, pass, follow ? -1 : 30_000);
     }
 
@@ -217,18 +222,8 @@ public final class TailCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), option + ": number out of range: " + v);
         }
         try {
-            return new Position(null, -1, Instant.parse(v).toEpochMilli());
-        } catch (DateTimeParseException e) {
-            // try the other forms
-        }
-        try {
-            return new Position(null, -1, OffsetDateTime.parse(v).toInstant().toEpochMilli());
-        } catch (DateTimeParseException e) {
-            // try the other forms
-        }
-        try {
-            return new Position(null, -1, LocalDateTime.parse(v).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli());
-        } catch (DateTimeParseException e) {
+            return new Position(null, -1, TimeArgument.parseMillis(v));
+        } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), option + " takes "
                     + (keywords ? "earliest, latest, " : "") + "an offset, <unix-ms>ms or an ISO-8601 time, not '"
                     + s + "'");
