@@ -213,6 +213,9 @@ class CdcReadersIT {
             Tail.Result t = Tail.online(s.port(), "--from", "0");
             assertThat(t.exit()).isEqualTo(1);
             assertThat(t.err()).contains("offset 0 is no longer retained; the earliest available offset is " + earliest);
+            Tail.Result off = Tail.run("--dir", s.dir.toString(), "--from", "0");
+            assertThat(off.exit()).isEqualTo(1);
+            assertThat(off.err()).contains("offset 0 is no longer retained; the earliest available offset is " + earliest);
             // From the earliest on, all is there.
             Tail.Result ok = Tail.online(s.port(), "--from", "earliest", "--format", "text");
             assertThat(ok.exit()).as(ok.err()).isZero();
