@@ -176,8 +176,9 @@ final class ServerSource implements EventSource {
     private Map<String, Object> logInfo() throws IOException {
         Object r = withRetry(() -> call("RELOG.LOG", "INFO"));
         if (r instanceof RespError e) {
-            throw new TailException("RELOG.LOG INFO failed: " + e.message()
-                    + " (is this a Relog server? the change feed needs one)");
+            throw new TailException(e.message().startsWith("NOAUTH")
+                    ? "the server needs a password (--pass, or RELOG_PASSWORD): " + e.message()
+                    : "RELOG.LOG INFO failed: " + e.message() + " (is this a Relog server? the change feed needs one)");
         }
         List<?> l = (List<?>) r;
         Map<String, Object> m = new LinkedHashMap<>();
@@ -274,7 +275,9 @@ final class ServerSource implements EventSource {
         connect();
         Object ok = call("REPLCONF", "relog-cdc", "1");
         if (ok instanceof RespError e) {
-            throw new TailException("the server does not serve change-feed readers: " + e.message());
+            throw new TailException(e.message().startsWith("NOAUTH")
+                    ? "the server needs a password (--pass, or RELOG_PASSWORD): " + e.message()
+                    : "the server does not serve change-feed readers: " + e.message());
         }
         out.write(RespCommands.encode("PSYNC", "?", Long.toString(from + 1)));
         out.flush();

@@ -223,6 +223,25 @@ class CdcReadersIT {
         }
     }
 
+    @Test
+    void aServerWithAPasswordNeedsOne() throws Exception {
+        try (TestServer s = new TestServer("--requirepass", "s3cret"); Jedis j = s.jedis()) {
+            j.auth("s3cret");
+            j.set("a", "1");
+            Tail.Result none = Tail.online(s.port());
+            assertThat(none.exit()).isEqualTo(1);
+            assertThat(none.err()).contains("the server needs a password").contains("NOAUTH");
+            Tail.Result wrong = Tail.online(s.port(), "--pass", "nope");
+            assertThat(wrong.exit()).isEqualTo(1);
+            assertThat(wrong.err()).contains("authentication failed");
+            Tail.Result ok = Tail.online(s.port(), "--pass", "s3cret", "--format", "text");
+            assertThat(ok.exit()).as(ok.err()).isZero();
+            assertThat(ok.lines()).singleElement().asString().endsWith("SET \"a\" \"1\"");
+            Tail.Result user = Tail.online(s.port(), "--user", "default", "--pass", "s3cret");
+            assertThat(user.exit()).as(user.err()).isZero();
+        }
+    }
+
     static long earliest(Jedis j) {
         List<Object> li = (List<Object>) j.sendCommand(() -> "RELOG.LOG".getBytes(StandardCharsets.US_ASCII),
                 "INFO".getBytes(StandardCharsets.US_ASCII));
