@@ -301,6 +301,21 @@ final class ConnectionCommands {
         }
     }
 
+    /**
+     * The client's type for CLIENT LIST/KILL TYPE, as Redis classifies it ({@code replica} before
+     * {@code pubsub} before {@code normal}); a change-feed reader is {@code cdc}, which no TYPE
+     * filter names: only ID or ADDR select one.
+     */
+    private String clientType(ClientConnection c) {
+        if (c.cdcLink != null) {
+            return "cdc";
+        }
+        if (c.replicaLink != null) {
+            return "replica";
+        }
+        return state.engine().pubsub().isSubscribed(c) ? "pubsub" : "normal";
+    }
+
     /** One CLIENT LIST / CLIENT INFO line, with Redis 7.0's fields (plus 7.2's lib-name, lib-ver). */
     String describe(ClientConnection c) {
         long now = System.currentTimeMillis();
@@ -383,8 +398,8 @@ final class ConnectionCommands {
             if (c.isClosed() || (ids != null && !ids.contains(c.id()))) {
                 continue;
             }
-            if (type != null && !type.equals("normal")) {
-                continue; // no replica, master or pub/sub clients exist yet
+            if (type != null && !(type.equals("slave") ? "replica" : type).equals(clientType(c))) {
+                continue; // the link to our own master is no client connection here
             }
             sb.append(describe(c)).append('\n');
         }
@@ -461,8 +476,7 @@ final class ConnectionCommands {
         int killed = 0;
         String wanted = "slave".equals(type) ? "replica" : type;
         for (ClientConnection c : new ArrayList<>(state.clients.values())) {
-            // A CDC reader is neither a replica nor a normal client: only ID or ADDR kill it.
-            String cType = c.cdcLink != null ? "cdc" : c.replicaLink != null ? "replica" : "normal";
+            String cType = clientType(c);
             if (c.isClosed() || (id != null && c.id() != id) || (addr != null && !c.addr().equals(addr))
                     || (laddr != null && !c.laddr().equals(laddr))
                     || (wanted != null && !wanted.equals(cType)) || (skipme && c == self)) {

@@ -82,6 +82,11 @@ class CdcReadersIT {
                 assertThat(field(info, "cdc0")).matches("ip=127\\.0\\.0\\.1,port=" + r.socket.getLocalPort()
                         + ",offset=\\d+,lag=\\d+");
                 assertThat(j.clientList()).containsPattern("flags=C ");
+                String id = j.clientList().lines().filter(l -> l.contains("flags=C ")).findFirst().orElseThrow()
+                        .replaceAll("^id=(\\d+) .*", "$1");
+                // No TYPE names a reader: not normal, not replica.
+                assertThat(j.clientList(redis.clients.jedis.args.ClientType.NORMAL)).doesNotContain("flags=C ");
+                assertThat(j.clientList(redis.clients.jedis.args.ClientType.REPLICA)).isEmpty();
                 // WAIT counts replicas only: it times out with 0 although the reader has the write.
                 j.set("b", "2");
                 assertThat(j.waitReplicas(1, 300)).isZero();
@@ -104,6 +109,13 @@ class CdcReadersIT {
                 assertThat(at).isEqualTo(-1);
                 assertThat(new String((byte[]) li.get(li.size() - 2), StandardCharsets.UTF_8)).isEqualTo("cdc-readers");
                 assertThat(li.get(li.size() - 1)).isEqualTo(1L);
+                // CLIENT KILL ID closes it.
+                assertThat(j.clientKill(new redis.clients.jedis.params.ClientKillParams().id(id))).isEqualTo(1L);
+                r.socket.setSoTimeout(5000);
+                byte[] drain = new byte[1 << 16];
+                while (r.in.read(drain) >= 0) {
+                    // the stream until the server closes the connection
+                }
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(field(j.info("replication"),
                     "connected_cdc_readers")));
