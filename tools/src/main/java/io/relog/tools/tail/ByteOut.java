@@ -45,8 +45,26 @@ final class ByteOut {
         }
     }
 
+    /** Writes {@code v} in decimal without allocating (offsets and times are written per event). */
     void decimal(long v) {
-        ascii(Long.toString(v));
+        if (v < 0) {
+            if (v == Long.MIN_VALUE) {
+                ascii(Long.toString(v));
+                return;
+            }
+            write('-');
+            v = -v;
+        }
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        for (int i = n + digits - 1; i >= n; i--) {
+            buf[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        n += digits;
     }
 
     /** Writes the buffer out when it is large; call after each event. */
