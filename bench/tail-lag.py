@@ -8,6 +8,7 @@ events, p50/p99/max lag in ms over the chunks sampled while events were arriving
 """
 import os
 import re
+import select
 import signal
 import sys
 import time
@@ -37,7 +38,22 @@ def summary(*_):
 signal.signal(signal.SIGTERM, summary)
 fd = sys.stdin.fileno()
 rest = b""
+last_status = 0
+dirty = False
+
+
+def write_status():
+    global dirty, last_status
+    with open(status_path + ".tmp", "w") as f:
+        f.write(f"{events} {last_next}\n")
+    os.replace(status_path + ".tmp", status_path)
+    dirty = False
+    last_status = time.time() * 1000
+
+
 while True:
+    if dirty and not select.select([fd], [], [], 0.02)[0]:
+        write_status()  # idle for 20 ms: publish where we are
     chunk = os.read(fd, 1 << 20)
     if not chunk:
         break
@@ -54,7 +70,7 @@ while True:
     if m:
         last_next = int(m.group(1))
         lags.append(int(now - int(m.group(2))))
-    with open(status_path + ".tmp", "w") as f:
-        f.write(f"{events} {last_next}\n")
-    os.replace(status_path + ".tmp", status_path)
+    dirty = True
+    if now - last_status >= 20:  # at most every 20 ms while busy: the meter must not be the bottleneck
+        write_status()
 summary()

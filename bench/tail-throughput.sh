@@ -84,9 +84,12 @@ load_start=$(date +%s.%N)
 redis-benchmark -p "$port" -t set -n "$n" -r "$n" -P 16 -c 50 -q 2>&1 | tr '\r' '\n' | grep -v rps= | grep .
 load_end=$(date +%s.%N)
 final=$(redis-cli -p "$port" info replication | tr -d '\r' | awk -F: '/^master_repl_offset/ {print $2}')
+waited=0
 while :; do
   got=$(awk '{print $2}' "$work/lag.status" 2>/dev/null || echo 0)
   [ "${got:-0}" -ge "$final" ] && break
+  waited=$((waited + 1))
+  if [ "$waited" -gt 12000 ]; then echo "the tail did not reach offset $final within 120 s (at ${got:-0})" >&2; exit 1; fi
   sleep 0.01
 done
 caught=$(date +%s.%N)
