@@ -56,6 +56,7 @@ final class Tail {
         CommandLine cl = RelogTool.commandLine();
         TailCommand t = (TailCommand) cl.getSubcommands().get("tail").getCommand();
         t.stdout = out;
+        cl.setOut(new java.io.PrintWriter(out, true)); // --help
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         cl.setErr(new java.io.PrintWriter(err, true));
         PrintStream oldErr = System.err;

@@ -118,6 +118,25 @@ class TailServerIT {
     }
 
     @Test
+    void timesMapToTheFirstBatchAtOrAfterThemOnlineAndOffline() {
+        List<String> all = Tail.online(server.port()).lines();
+        long t1 = timestamp(all.get(3));
+        long t2 = timestamp(all.get(6));
+        List<String> expected = all.stream().filter(l -> timestamp(l) >= t1 && timestamp(l) < t2).toList();
+        assertThat(expected).isNotEmpty();
+        for (List<String> source : List.of(List.of("--port", Integer.toString(server.port())),
+                List.of("--dir", server.dir.toString()))) {
+            for (String from : List.of(t1 + "ms", java.time.Instant.ofEpochMilli(t1).toString())) {
+                List<String> a = new java.util.ArrayList<>(source);
+                a.addAll(List.of("--from", from, "--to", java.time.Instant.ofEpochMilli(t2).toString()));
+                Tail.Result r = Tail.run(a.toArray(new String[0]));
+                assertThat(r.exit()).as(r.err()).isZero();
+                assertThat(r.lines()).as(a.toString()).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
     void offsetInsideACommandIsRefused() {
         List<String> all = Tail.online(server.port()).lines();
         Tail.Result r = Tail.online(server.port(), "--from", Long.toString(offset(all.get(1)) + 3));
@@ -139,10 +158,22 @@ class TailServerIT {
         assertThat(Tail.online(server.port(), "--from", "yesterday").exit()).isEqualTo(2);
         Tail.Result help = Tail.run("--help");
         assertThat(help.exit()).isZero();
+        assertThat(help.text()).contains("--from", "--to", "--follow", "--dir", "--match", "--commands", "--raw",
+                "Exit codes:", "  1  failed: the offset is no longer retained");
+        assertThat(Tail.run("--dir", "/nonexistent/relog", "--port", "1").exit()).isEqualTo(2);
+        Tail.Result noDir = Tail.run("--dir", "/nonexistent/relog");
+        assertThat(noDir.exit()).isEqualTo(1);
+        assertThat(noDir.err()).contains("not a Relog data directory");
+        Tail.Result noServer = Tail.run("--port", "1", "--to", "10");
+        assertThat(noServer.exit()).isEqualTo(1);
     }
 
     static long offset(String json) {
         return Long.parseLong(json.replaceAll("^\\{\"offset\":(\\d+),.*", "$1"));
+    }
+
+    static long timestamp(String json) {
+        return Long.parseLong(json.replaceAll(".*\"timestamp\":(\\d+),.*", "$1"));
     }
 
     static long nextOffset(String json) {
