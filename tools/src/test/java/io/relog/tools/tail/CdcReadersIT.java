@@ -70,6 +70,7 @@ class CdcReadersIT {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void readersAreShownApartAndNeverCountAsReplicas() throws Exception {
         try (TestServer s = new TestServer(); Jedis j = s.jedis()) {
             j.set("a", "1");
@@ -254,6 +255,7 @@ class CdcReadersIT {
         }
     }
 
+    @SuppressWarnings("unchecked")
     static long earliest(Jedis j) {
         List<Object> li = (List<Object>) j.sendCommand(() -> "RELOG.LOG".getBytes(StandardCharsets.US_ASCII),
                 "INFO".getBytes(StandardCharsets.US_ASCII));
