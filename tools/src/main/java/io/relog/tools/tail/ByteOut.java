@@ -67,11 +67,13 @@ final class ByteOut {
         n += digits;
     }
 
-    /** Writes the buffer out when it is large; call after each event. */
-    void maybeFlush() throws IOException {
+    /** Writes the buffer out when it is large; call after each event. Returns whether it wrote. */
+    boolean maybeFlush() throws IOException {
         if (n >= (1 << 16) - 512) {
             drain();
+            return true;
         }
+        return false;
     }
 
     /** Writes the buffer out and flushes the stream. */

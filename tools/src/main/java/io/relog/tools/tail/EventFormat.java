@@ -13,8 +13,8 @@ interface EventFormat {
     default void skipped(ChangeEvent e) throws IOException {
     }
 
-    /** Called after each event: writes out when enough is buffered. */
-    void maybeFlush() throws IOException;
+    /** Called after each event: writes out when enough is buffered; returns whether it wrote. */
+    boolean maybeFlush() throws IOException;
 
     /** Writes out everything buffered. */
     void flush() throws IOException;

@@ -108,8 +108,8 @@ final class JsonFormat implements EventFormat {
     }
 
     @Override
-    public void maybeFlush() throws IOException {
-        out.maybeFlush();
+    public boolean maybeFlush() throws IOException {
+        return out.maybeFlush();
     }
 
     @Override

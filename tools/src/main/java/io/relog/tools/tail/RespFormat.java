@@ -82,8 +82,8 @@ final class RespFormat implements EventFormat {
     }
 
     @Override
-    public void maybeFlush() throws IOException {
-        out.maybeFlush();
+    public boolean maybeFlush() throws IOException {
+        return out.maybeFlush();
     }
 
     @Override

@@ -161,7 +161,9 @@ public final class TailCommand implements Callable<Integer> {
                             }
                             fmt.event(e, k);
                         }
-                        fmt.maybeFlush();
+                        if (fmt.maybeFlush() && out.checkError()) {
+                            throw new OutputClosed(); // e.g. | head: stop reading
+                        }
                     }
 
                     @Override
@@ -188,10 +190,13 @@ public final class TailCommand implements Callable<Integer> {
         }
     }
 
-    /** The output stream was closed by its reader. */
-    private static final class OutputClosed extends IOException {
+    /**
+     * The output stream was closed by its reader. Unchecked, so that no source mistakes it for a
+     * lost connection and retries.
+     */
+    private static final class OutputClosed extends RuntimeException {
         OutputClosed() {
-            super("output closed");
+            super("output closed", null, false, false);
         }
     }
 

@@ -69,8 +69,8 @@ final class TextFormat implements EventFormat {
     }
 
     @Override
-    public void maybeFlush() throws IOException {
-        out.maybeFlush();
+    public boolean maybeFlush() throws IOException {
+        return out.maybeFlush();
     }
 
     @Override
