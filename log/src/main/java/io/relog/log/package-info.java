@@ -80,5 +80,12 @@
  * corruption anywhere else ({@link io.relog.log.LogCorruptionException}) unless told to truncate.
  * The log is never rewritten: retention deletes whole closed segments that restore no longer
  * needs.
+ *
+ * <h2>Reading a directory from outside the server</h2>
+ *
+ * <p>{@link io.relog.log.CommandLog#open} recovers, so it may cut and rewrite files: only the
+ * server uses it. Tools (change feed, restore, check, dump) use {@link io.relog.log.ReadOnlyLog},
+ * which opens every file read-only and shows the prefix recovery would keep — checked indexed
+ * batches, then whole commands past the index — while the server goes on appending.
  */
 package io.relog.log;

@@ -66,6 +66,10 @@ public final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return ToolFailure.guard(spec, this::run);
+    }
+
+    private Integer run() throws Exception {
         out = spec.commandLine().getOut();
         if (dir == null && files.isEmpty()) {
             spec.commandLine().getErr().println("relog dump: give --dir <data dir> or files to dump");

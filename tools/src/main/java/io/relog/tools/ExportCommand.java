@@ -45,6 +45,10 @@ public final class ExportCommand implements java.util.concurrent.Callable<Intege
 
     @Override
     public Integer call() throws Exception {
+        return ToolFailure.guard(spec, this::run);
+    }
+
+    private Integer run() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         DataDirectory data = DataDirectory.open(dir);
         List<SnapshotFiles.Snapshot> snapshots = data.snapshots();

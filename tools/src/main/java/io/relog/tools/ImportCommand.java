@@ -47,6 +47,10 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return ToolFailure.guard(spec, this::run);
+    }
+
+    private Integer run() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         StateOutput.requireEmpty(outDir);
         Replay replay = new Replay();

@@ -65,6 +65,10 @@ public final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return ToolFailure.guard(spec, this::run);
+    }
+
+    private Integer run() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         DataDirectory data = DataDirectory.open(dir);
@@ -81,6 +85,11 @@ public final class RestoreCommand implements Callable<Integer> {
                 }
                 offset = PointInTime.offsetForTime(log, snapshots, t);
                 out.println("Restoring to " + Repr.time(t) + " (log offset " + offset + ")");
+                io.relog.log.BatchEntry last = log.endOffset() > log.startOffset() ? log.batchAt(log.endOffset() - 1) : null;
+                if (last != null && t > last.timestampMs()) {
+                    out.println("Note: the log's last write was appended at " + Repr.time(last.timestampMs())
+                            + "; the data set is as of then (later writes, if any, are not in the log yet)");
+                }
             } else {
                 offset = point.offset;
                 out.println("Restoring to log offset " + offset);

@@ -213,6 +213,68 @@ class PointInTimeRestoreTest {
         assertThat(run.err()).contains("retained range is nothing");
     }
 
+    @Test
+    void aPointInsideATransactionStopsBeforeIt() throws Exception {
+        io.relog.log.BatchEntry tx = null;
+        long multiAt = -1;
+        long inside = -1;
+        try (io.relog.log.ReadOnlyLog log = io.relog.log.ReadOnlyLog.open(data.resolve("log"))) {
+            List<io.relog.log.ReadOnlyLog.Command> cmds = new ArrayList<>();
+            log.scan(0, -1, c -> cmds.add(c) || true);
+            for (int i = 0; i + 2 < cmds.size() && inside < 0; i++) {
+                if (cmds.get(i).is("multi") && cmds.get(i + 1).inTransaction() && !cmds.get(i + 1).is("exec")) {
+                    multiAt = cmds.get(i).offset();
+                    inside = cmds.get(i + 1).nextOffset(); // after the first queued write, before EXEC
+                }
+            }
+        }
+        assertThat(inside).as(ctx() + ": the workload has a transaction").isPositive();
+        Path in = tmp.resolve("inside.rdb");
+        ToolRun run = ToolRun.run("restore", "--dir", data.toString(), "--to-offset", Long.toString(inside), "--out", in.toString());
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("falls inside the transaction (MULTI ... EXEC) that starts at offset " + multiAt,
+                "Data set at offset " + multiAt);
+        Path before = tmp.resolve("before-multi.rdb");
+        run = ToolRun.run("restore", "--dir", data.toString(), "--to-offset", Long.toString(multiAt), "--out", before.toString());
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(Keyspace.read(in)).as(ctx()).isEqualTo(Keyspace.read(before));
+    }
+
+    @Test
+    void restoreReadsTheDirectoryOfARunningServerWhileItWrites() throws Exception {
+        Path live = tmp.resolve("live");
+        Random rnd = new Random(seed + 1);
+        try (RelogServer server = startRelog(live, "--log-segment-bytes", "8kb", "--save", "");
+                Jedis w = new Jedis("127.0.0.1", server.port(), 10_000);
+                Jedis r = new Jedis("127.0.0.1", server.port(), 10_000)) {
+            Workload load = new Workload(rnd);
+            load.run(w, 400);
+            long offset = masterReplOffset(r);
+            TreeMap<String, String> state = Keyspace.read(r, 3);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread writer = new Thread(() -> {
+                while (!stop.get()) {
+                    load.run(w, 10);
+                }
+            });
+            writer.start();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    Path out = tmp.resolve("live" + i + ".rdb");
+                    ToolRun run = ToolRun.run("restore", "--dir", live.toString(), "--to-offset", Long.toString(offset),
+                            "--out", out.toString());
+                    assertThat(run.exitCode()).as(run.toString()).isZero();
+                    assertThat(Keyspace.read(out)).as(ctx() + " restore " + i + " while the server writes").isEqualTo(state);
+                }
+                ToolRun check = ToolRun.run("check", "--dir", live.toString());
+                assertThat(check.out()).as(check.toString()).doesNotContain("corrupt", "Corrupt");
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+        }
+    }
+
     static void copy(Path from, Path to) throws Exception {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : s.toList()) {
