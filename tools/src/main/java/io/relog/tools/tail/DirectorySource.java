@@ -55,9 +55,18 @@ final class DirectorySource implements EventSource {
         return log.endOffset();
     }
 
+    /**
+     * The first batch at or after {@code unixMs}, by the index: re-parsed units at the tail carry
+     * estimated times, so their index entries are waited for first (up to {@link #INDEX_WAIT_MS}).
+     */
     @Override
     public long offsetForTime(long unixMs) throws IOException {
         log.refresh();
+        long deadline = System.currentTimeMillis() + INDEX_WAIT_MS;
+        while (unindexedFrom() != Long.MAX_VALUE && System.currentTimeMillis() < deadline) {
+            sleep();
+            log.refresh();
+        }
         return log.offsetForTimestamp(unixMs);
     }
 
