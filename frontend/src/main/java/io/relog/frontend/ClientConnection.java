@@ -54,6 +54,10 @@ public final class ClientConnection extends Session {
     long softLimitSinceMs = -1;
     /** Set once this connection is a replica's link (after PSYNC/SYNC): its replies are suppressed. Engine thread. */
     io.relog.replica.master.ReplicaLink replicaLink;
+    /** Set by {@code REPLCONF relog-cdc 1}: the PSYNC that follows makes this a change-feed reader. Engine thread. */
+    boolean cdcReader;
+    /** Set once this connection is a change-feed reader's link (after its PSYNC): replies are suppressed. */
+    io.relog.replica.master.CdcLink cdcLink;
     /** Starts the replica link once the replies written before PSYNC have been handed to the channel. Engine thread. */
     Runnable afterReplies;
     /** What the connection announced with REPLCONF before PSYNC. Engine thread. */

@@ -305,7 +305,21 @@ final class ConnectionCommands {
         }
     }
 
-    /** One CLIENT LIST / CLIENT INFO line, with Redis 7.0's fields (plus 7.2's lib-name, lib-ver). */
+    /**
+     * The client's type for CLIENT LIST/KILL TYPE, as Redis classifies it ({@code replica} before
+     * {@code pubsub} before {@code normal}); a change-feed reader is {@code cdc}, which no TYPE
+     * filter names: only ID or ADDR select one.
+     */
+    private String clientType(ClientConnection c) {
+        if (c.cdcLink != null) {
+            return "cdc";
+        }
+        if (c.replicaLink != null) {
+            return "replica";
+        }
+        return state.engine().pubsub().isSubscribed(c) ? "pubsub" : "normal";
+    }
+
     /**
      * One line of CLIENT LIST / CLIENT INFO, with Redis 7.0's fields (plus 7.2's lib-name and
      * lib-ver). Where Relog's buffers differ from Redis', the fields say the nearest true thing:
@@ -321,7 +335,10 @@ final class ConnectionCommands {
         if (c.monitor) {
             flags.append('O');
         } else if (c.replicaLink != null) {
-            flags.append('S');
+            flags.append('S'); // a replica, as Redis shows it
+        }
+        if (c.cdcLink != null) {
+            flags.append('C'); // a change-feed (CDC) reader: Relog's own flag, not a replica
         }
         if (state.engine().pubsub().isSubscribed(c)) {
             flags.append('P');
@@ -446,8 +463,8 @@ final class ConnectionCommands {
             if (c.isClosed() || (ids != null && !ids.contains(c.id()))) {
                 continue;
             }
-            if (type != null && !type.equals("normal")) {
-                continue; // no replica, master or pub/sub clients exist yet
+            if (type != null && !(type.equals("slave") ? "replica" : type).equals(clientType(c))) {
+                continue; // the link to our own master is no client connection here
             }
             sb.append(describe(c)).append('\n');
         }
@@ -524,7 +541,7 @@ final class ConnectionCommands {
         int killed = 0;
         String wanted = "slave".equals(type) ? "replica" : type;
         for (ClientConnection c : new ArrayList<>(state.clients.values())) {
-            String cType = c.replicaLink != null ? "replica" : "normal";
+            String cType = clientType(c);
             if (c.isClosed() || (id != null && c.id() != id) || (addr != null && !c.addr().equals(addr))
                     || (laddr != null && !c.laddr().equals(laddr))
                     || (wanted != null && !wanted.equals(cType)) || (skipme && c == self)) {

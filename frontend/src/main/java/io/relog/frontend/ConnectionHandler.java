@@ -79,6 +79,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         if (link != null && ctx.channel().isWritable()) {
             link.writable();
         }
+        io.relog.replica.master.CdcLink cdc = conn.cdcLink;
+        if (cdc != null && ctx.channel().isWritable()) {
+            cdc.writable();
+        }
         ctx.fireChannelWritabilityChanged();
     }
 

@@ -539,8 +539,8 @@ public final class EngineLoop implements Runnable {
         }
         // Every error reply counts, also inside EXEC's array and when CLIENT REPLY drops it, as in Redis.
         state.errorReplies += reply.errorReplies() - errorsBefore;
-        if (skip || (wasOff && c.replyOff) || c.replicaLink != null) {
-            reply.truncate(mark); // a replica's link carries only the stream
+        if (skip || (wasOff && c.replyOff) || c.replicaLink != null || c.cdcLink != null) {
+            reply.truncate(mark); // a replica's or CDC reader's link carries only the stream
         }
     }
 

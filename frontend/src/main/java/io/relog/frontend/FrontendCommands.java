@@ -14,6 +14,7 @@ final class FrontendCommands {
         SpecBuilder.registerAll(table, new PersistenceCommands(state).specs());
         SpecBuilder.registerAll(table, new DiagnosticCommands(state).specs());
         SpecBuilder.registerAll(table, state.replication.specs());
+        SpecBuilder.registerAll(table, new LogCommands(state).specs());
         SpecBuilder.registerAll(table, state.replica.specs());
     }
 }

@@ -9,6 +9,7 @@ import io.relog.engine.command.CommandSpec;
 import io.relog.engine.command.Reply;
 import io.relog.log.CommandLog;
 import io.relog.log.ReplicationHistory;
+import io.relog.replica.master.CdcLink;
 import io.relog.replica.master.PsyncDecision;
 import io.relog.replica.master.ReplicaLink;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,8 @@ final class ReplicationMaster {
 
     private final ServerState state;
     private final List<ReplicaLink> links = new CopyOnWriteArrayList<>();
+    /** Change-feed readers (see {@link CdcLink}): not replicas, never counted for WAIT. */
+    private final List<CdcLink> cdcLinks = new CopyOnWriteArrayList<>();
     long syncFull;
     long syncPartialOk;
     long syncPartialErr;
@@ -62,6 +65,9 @@ final class ReplicationMaster {
         for (ReplicaLink l : links) {
             l.logGrew();
         }
+        for (CdcLink l : cdcLinks) {
+            l.logGrew();
+        }
     }
 
     /**
@@ -72,11 +78,19 @@ final class ReplicationMaster {
         for (ReplicaLink l : links) {
             l.channel().close();
         }
+        for (CdcLink l : cdcLinks) {
+            l.channel().close();
+        }
     }
 
     /** Links of connected replicas (INFO). */
     List<ReplicaLink> links() {
         return links;
+    }
+
+    /** Links of connected change-feed readers (INFO). */
+    List<CdcLink> cdcLinks() {
+        return cdcLinks;
     }
 
     // ---------------------------------------------------------------------------------- WAIT
@@ -187,6 +201,14 @@ final class ReplicationMaster {
                     // accepted; Relog has no use for them
                 }
                 case "capa" -> c.replCapa.add(val);
+                case "relog-cdc" -> {
+                    // REPLCONF relog-cdc 1: this connection is a change-feed reader, not a replica.
+                    if (!val.equals("1")) {
+                        r.error("ERR relog-cdc takes 1 (the version of the annotated stream)");
+                        return;
+                    }
+                    c.cdcReader = true;
+                }
                 case "ack" -> {
                     // REPLCONF ACK <offset> [FACK <offset>]: no reply, as in Redis.
                     if (c.replicaLink != null && Args.isLong(a[i + 1])) {
@@ -209,15 +231,24 @@ final class ReplicationMaster {
     }
 
     private void psync(Engine e, Session s, byte[][] a, Reply r) {
+        String replid = new String(a[1], StandardCharsets.UTF_8);
+        long offset = Args.isLong(a[2]) ? Args.parseLong(a[2]) : -1;
+        ClientConnection c = (ClientConnection) s;
+        if (c.cdcReader) {
+            startCdc(c, offset, r); // a change-feed reader reads this server's log, linked or not
+            return;
+        }
         if (refusedWithoutMasterLink(s, r)) {
             return;
         }
-        String replid = new String(a[1], StandardCharsets.UTF_8);
-        long offset = Args.isLong(a[2]) ? Args.parseLong(a[2]) : -1;
-        start((ClientConnection) s, replid, offset, true);
+        start(c, replid, offset, true);
     }
 
     private void sync(Engine e, Session s, byte[][] a, Reply r) {
+        if (((ClientConnection) s).cdcReader) {
+            r.error("ERR a CDC reader must use PSYNC <replid|?> <offset>");
+            return;
+        }
         if (refusedWithoutMasterLink(s, r)) {
             return;
         }
@@ -236,6 +267,32 @@ final class ReplicationMaster {
             return true;
         }
         return false;
+    }
+
+    /**
+     * PSYNC from a change-feed reader ({@code REPLCONF relog-cdc 1} before it): any retained
+     * offset continues, whatever replication ID it names, and nothing is ever answered with a full
+     * sync. {@code psyncOffset} is 1-based as in PSYNC (log offset + 1); -1 means the log's end.
+     * The link replies {@code +CONTINUE <current replid>} or the error once it has checked the
+     * offset against the files.
+     */
+    private void startCdc(ClientConnection c, long psyncOffset, Reply r) {
+        if (c.cdcLink != null) {
+            return; // already streaming: a second PSYNC on the link is ignored, as for replicas
+        }
+        CommandLog cl = state.writer.commandLog();
+        long offset = psyncOffset == -1 ? cl.endOffset() : psyncOffset - 1;
+        if (offset < 0) {
+            r.error("ERR invalid offset " + psyncOffset + ": PSYNC takes the log offset + 1, or -1 for the end");
+            return;
+        }
+        String ip = c.addr().substring(0, c.addr().lastIndexOf(':'));
+        int port = Integer.parseInt(c.addr().substring(c.addr().lastIndexOf(':') + 1));
+        CdcLink link = new CdcLink(c.channel(), cl, c.id(), ip, port);
+        c.cdcLink = link;
+        cdcLinks.add(link);
+        String current = state.history.current().replid();
+        c.afterReplies = () -> link.start(current, offset);
     }
 
     private void start(ClientConnection c, String replid, long psyncOffset, boolean psync) {
@@ -357,6 +414,7 @@ final class ReplicationMaster {
         serveWaiting();
         applyMinReplicas();
         links.removeIf(ReplicaLink::isClosed);
+        cdcLinks.removeIf(CdcLink::isClosed);
         if (links.isEmpty()) {
             return;
         }

@@ -833,6 +833,14 @@ final class ServerCommands {
                     field(sb, "slave" + i, "ip=" + l.ip() + ",port=" + l.listeningPort() + ",state=" + l.state().info()
                             + ",offset=" + l.ackOffset() + ",lag=" + (nowMs - l.ackTimeMs()) / 1000);
                 }
+                // Change-feed readers: listed apart, never counted as replicas (WAIT, min-replicas).
+                var cdc = state.replication.cdcLinks().stream().filter(l -> !l.isClosed()).toList();
+                field(sb, "connected_cdc_readers", cdc.size());
+                for (int i = 0; i < cdc.size(); i++) {
+                    var l = cdc.get(i);
+                    field(sb, "cdc" + i, "ip=" + l.ip() + ",port=" + l.port() + ",offset=" + l.sentOffset() + ",lag="
+                            + l.lagSeconds(nowMs));
+                }
                 field(sb, "master_failover_state", "no-failover");
                 var cl = state.writer.commandLog();
                 var current = state.history.current();

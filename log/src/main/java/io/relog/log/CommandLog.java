@@ -416,6 +416,15 @@ public final class CommandLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the active segment's pending index entries if they have waited {@code maxLagMs} or
+     * more (without it an idle log keeps its last entries in memory until the next append, roll or
+     * close). No fsync. Appending thread.
+     */
+    public void flushIndexIfOlderThan(long nowMs, long maxLagMs) throws IOException {
+        active.flushIndexIfOlderThan(nowMs, maxLagMs);
+    }
+
     /** fsyncs the index files too (they may lag; recovery rebuilds what is missing). */
     public void syncIndexes() throws IOException {
         for (LogSegment s : segments.values()) {
@@ -468,6 +477,20 @@ public final class CommandLog implements AutoCloseable {
             throw new OffsetOutOfRangeException(offset, startOffset, endOffset);
         }
         return new LogReader(this, offset);
+    }
+
+    /**
+     * A batch reader positioned at log offset {@code offset}, which must be a command boundary
+     * (checked when the first batch is read), from {@link #startOffset()} to {@link #endOffset()}
+     * inclusive: what the server serves change-feed readers with.
+     *
+     * @throws OffsetOutOfRangeException if the offset is not retained or beyond the end
+     */
+    public LogBatchReader openBatchReader(long offset) throws OffsetOutOfRangeException {
+        if (offset < startOffset || offset > endOffset) {
+            throw new OffsetOutOfRangeException(offset, startOffset, endOffset);
+        }
+        return new LogBatchReader(this, offset);
     }
 
     /** The segment holding {@code offset} (its base is the greatest at or below it), or {@code null}. */

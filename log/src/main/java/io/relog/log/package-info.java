@@ -60,6 +60,15 @@
  * <p><b>{@code <dir>/replication-history}</b> (see {@link io.relog.log.ReplicationHistory}):
  * text lines {@code <40-hex replid> <start offset>}, oldest first.
  *
+ * <h2>Readers</h2>
+ *
+ * <p>Inside the server, {@link io.relog.log.LogReader} serves replicas byte ranges of the files for
+ * zero-copy sends, and {@link io.relog.log.LogBatchReader} serves change-feed readers batch by batch
+ * with each batch's time and starting database from the index (from any command boundary, also
+ * inside a batch or a transaction). Tools read a data directory through
+ * {@link io.relog.log.ReadOnlyLog}, which never writes and may run beside the server. All of them
+ * open the segment files themselves, so retention can delete a segment being read.
+ *
  * <h2>Durability and recovery</h2>
  *
  * <p>The appending thread writes a batch's bytes to the page cache; another thread fsyncs

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = RelogTool.Version.class,
         description = "Relog's command-line tools: change feed, point-in-time restore, checks and data movement.",
-        subcommands = {CommandLine.HelpCommand.class, CheckCommand.class, DumpCommand.class, RestoreCommand.class, ExportCommand.class, ImportCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, io.relog.tools.tail.TailCommand.class, CheckCommand.class, DumpCommand.class, RestoreCommand.class, ExportCommand.class, ImportCommand.class})
 public final class RelogTool implements Runnable {
 
     @CommandLine.Spec

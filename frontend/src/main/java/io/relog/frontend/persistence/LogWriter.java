@@ -343,7 +343,7 @@ public final class LogWriter implements Propagation {
 
     // ------------------------------------------------------------------------------ housekeeping
 
-    /** Server cron: retries failed writes once a second, rolls by age, applies retention. */
+    /** Server cron: retries failed writes once a second, rolls by age, applies retention, writes an index lagging 1 s. */
     public void cron() {
         long now = System.currentTimeMillis();
         if (writeFailure != null && now - lastRetryMs >= 1000) {
@@ -364,6 +364,14 @@ public final class LogWriter implements Propagation {
         if (now - lastRetentionMs >= 1000) {
             lastRetentionMs = now;
             applyRetention(now);
+        }
+        if (writeFailure == null) {
+            try {
+                // Tools reading the files (relog tail --dir) see every batch's time within a second.
+                commandLog.flushIndexIfOlderThan(now, 1000);
+            } catch (IOException e) {
+                // The index lags; recovery rebuilds it, and the next append tries again.
+            }
         }
     }
 

@@ -270,6 +270,20 @@ public final class LogSegment {
         return indexError;
     }
 
+    /**
+     * Writes the pending index entries out if the last write of the index was at least
+     * {@code maxLagMs} ago: an idle log's index catches up with its {@code .log}, so readers of the
+     * files (tools) see real batch times instead of re-parsing the tail. Appending thread.
+     */
+    public void flushIndexIfOlderThan(long nowMs, long maxLagMs) throws IOException {
+        synchronized (this) {
+            if (pendingEntries.position() == 0 || nowMs - lastIndexFlushMs < maxLagMs) {
+                return;
+            }
+        }
+        flushIndex(nowMs);
+    }
+
     /** Writes the pending index entries to the {@code .idx} file (no fsync). Appending thread. */
     public synchronized void flushIndex(long nowMs) throws IOException {
         lastIndexFlushMs = nowMs;
@@ -328,6 +342,27 @@ public final class LogSegment {
             }
         }
         return decode(b.flip(), baseOffset);
+    }
+
+    /**
+     * The index of the entry whose batch holds log offset {@code offset} (its first byte at or
+     * below {@code offset}, its end above it), or -1 if no entry does (below the first batch, or at
+     * or past the last one's end). Any thread.
+     */
+    public int entryIndexFor(long offset) throws IOException {
+        int lo = 0;
+        int hi = entryCount() - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (entry(mid).offset() <= offset) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found >= 0 && entry(found).endOffset() > offset ? found : -1;
     }
 
     /** The first entry whose timestamp is at least {@code timestampMs}, or {@code null}. Any thread. */
