@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * and sendfile regions alike, counted by the link itself because Netty counts a file region as
  * zero bytes against the channel's writability), and reads the next batches from the log files
  * only when the socket has taken those. Batches of at least {@link #ZERO_COPY_BYTES} go by
- * {@code sendfile} ({@link DefaultFileRegion}); smaller ones are copied, many at a time with their
+ * {@code sendfile} ({@link DefaultFileRegion}) unless the connection is TLS; smaller ones are copied, many at a time with their
  * annotations, into one buffer of at most {@link #COPY_CHUNK} bytes — one write instead of two
  * system calls per small batch.
  *
@@ -44,6 +44,9 @@ public final class CdcLink {
     public static final long MAX_IN_FLIGHT = 1L << 20;
     /** A batch at least this big is sent by sendfile; smaller ones are copied. */
     static final int ZERO_COPY_BYTES = 64 * 1024;
+
+    /** Whether large batches may go by sendfile: not through TLS. */
+    private final boolean zeroCopy;
     /** Bytes of small batches (with their annotations) copied into one buffer at most. */
     static final int COPY_CHUNK = 256 * 1024;
 
@@ -73,6 +76,8 @@ public final class CdcLink {
      */
     public CdcLink(Channel channel, CommandLog commandLog, long id, String ip, int port) {
         this.channel = channel;
+        // sendfile cannot encrypt: on a TLS connection (tls-port) every batch is copied.
+        this.zeroCopy = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null;
         this.commandLog = commandLog;
         this.id = id;
         this.ip = ip;
@@ -200,7 +205,7 @@ public final class CdcLink {
                     break;
                 }
                 byte[] ann = annotation(s);
-                if (s.length() >= ZERO_COPY_BYTES) {
+                if (zeroCopy && s.length() >= ZERO_COPY_BYTES) {
                     if (copy != null) {
                         send(copy, copy.readableBytes());
                         copy = null;
