@@ -105,6 +105,8 @@ class ClientLimitsIT extends AbstractServerIT {
         // A subscriber that keeps up is not affected.
         Socket reader = rawClient();
         reader.getOutputStream().write(command("SUBSCRIBE", "news"));
+        // The server accepts the connection asynchronously: wait until it has subscribed.
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.pubsubNumSub("news").get("news") == 1L);
         redis.publish("news", "small");
         assertThat(connected(reader)).isTrue();
     }
