@@ -14,5 +14,6 @@ final class FrontendCommands {
         SpecBuilder.registerAll(table, new PersistenceCommands(state).specs());
         SpecBuilder.registerAll(table, state.replication.specs());
         SpecBuilder.registerAll(table, state.replica.specs());
+        SpecBuilder.registerAll(table, new AclCommands(state).specs());
     }
 }

@@ -231,6 +231,16 @@ public final class RelogServer implements AutoCloseable {
         state.snapshotDir = snapshotFiles.directory();
         writer.setGrowthListener(state.replication::logGrew);
         FrontendCommands.registerAll(engine.commands(), state);
+        try {
+            AclCommands.configure(state, config);
+        } catch (io.relog.frontend.config.ConfigException e) {
+            for (Channel ch : listeners) {
+                ch.close().syncUninterruptibly();
+            }
+            bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
         loop.addIterationHook(writer::afterIteration);
         loop.setReplyGate(writer::holdRepliesUntil);
         loop.addCronHook(writer::cron);
@@ -276,7 +286,7 @@ public final class RelogServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         applyKeepalive(ch, config.tcpKeepalive());
                         ClientConnection conn = new ClientConnection(state.nextClientId.getAndIncrement(), ch, config,
-                                System.currentTimeMillis());
+                                state.acl, System.currentTimeMillis());
                         ch.pipeline().addLast("decoder",
                                 new RequestDecoder(config, conn::authRequired, state.netInputBytes));
                         ch.pipeline().addLast("connection", new ConnectionHandler(state, conn));

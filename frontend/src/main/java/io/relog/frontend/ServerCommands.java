@@ -515,6 +515,12 @@ final class ServerCommands {
         for (Map.Entry<String, String> c : changes.entrySet()) {
             config.set(c.getKey(), c.getValue());
         }
+        if (changes.containsKey("requirepass")) {
+            state.acl.setRequirepass(config.requirepass()); // the default user's only password, as in Redis
+        }
+        if (changes.containsKey("acl-pubsub-default")) {
+            state.acl.pubsubDefaultAll(config.get("acl-pubsub-default").equals("allchannels"));
+        }
         applyToEngine(e, config);
         state.writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),
                 config.logRetentionBytes());

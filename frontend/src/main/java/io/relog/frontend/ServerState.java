@@ -39,6 +39,8 @@ final class ServerState {
     /** The replication IDs the log has lived under. Engine thread. */
     io.relog.log.ReplicationHistory history;
     EngineLoop loop;
+    /** ACL users and the ACL LOG. Engine thread (see {@link io.relog.frontend.acl.Acl}). */
+    io.relog.frontend.acl.Acl acl;
     RelogServer server;
     Runnable shutdownAction = () -> { };
 
