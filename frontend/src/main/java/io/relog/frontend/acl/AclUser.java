@@ -321,6 +321,9 @@ public final class AclUser {
             for (CommandSpec c : table.allOriginal()) {
                 if (c.aclCategories().contains(cat)) {
                     set(c, allow);
+                    for (CommandSpec s : c.subcommands()) {
+                        set(s, allow); // a container in the category brings its subcommands, as in Redis
+                    }
                 }
                 for (CommandSpec s : c.subcommands()) {
                     if (s.aclCategories().contains(cat)) {
@@ -458,35 +461,62 @@ public final class AclUser {
         return String.join(" ", l);
     }
 
-    /** The command rules in Redis' canonical form ({@code "-@all +@string -set +select|0"}). */
+    /**
+     * The command rules in Redis 7.0's canonical form ({@code "-@all +@string -set +select|0"}):
+     * from {@code -@all} (or {@code +@all} when future commands are allowed), greedily the
+     * category that adds (removes) the most commands the user has (lacks) while costing the
+     * fewest it lacks (has), each command counted once; then single commands where the result
+     * still differs, and the allowed first arguments.
+     */
     String describeCommands(CommandTable table) {
         AclUser fake = new AclUser("");
         StringBuilder sb = new StringBuilder();
         boolean additive = !futureCommands;
         fake.setAll(table, !additive);
         sb.append(additive ? "-@all " : "+@all ");
-        for (String cat : CATEGORIES) {
-            int on = 0;
-            int off = 0;
-            for (CommandSpec c : table.allOriginal()) {
-                for (CommandSpec s : withSubcommands(c)) {
-                    if (s.aclCategories().contains(cat)) {
-                        if (commands.contains(s.name())) {
-                            on++;
-                        } else {
-                            off++;
+        AclUser temp = new AclUser("");
+        temp.commands.addAll(commands);
+        boolean[] applied = new boolean[CATEGORIES.size()];
+        while (true) {
+            int best = -1;
+            long minDiff = Long.MAX_VALUE;
+            long maxSame = 0;
+            for (int j = 0; j < CATEGORIES.size(); j++) {
+                if (applied[j]) {
+                    continue;
+                }
+                long on = 0;
+                long off = 0;
+                for (CommandSpec c : table.allOriginal()) {
+                    for (CommandSpec x : withSubcommands(c)) {
+                        if (x.aclCategories().contains(CATEGORIES.get(j))) {
+                            if (temp.commands.contains(x.name())) {
+                                on++;
+                            } else {
+                                off++;
+                            }
                         }
                     }
                 }
-            }
-            if (additive && on > off || !additive && off > on) {
-                try {
-                    fake.applyCommandRule(additive, "@" + cat, table);
-                } catch (RuleException e) {
-                    throw new IllegalStateException(e);
+                long diff = additive ? off : on;
+                long same = additive ? on : off;
+                if (same > diff && (diff < minDiff || diff == minDiff && same > maxSame)) {
+                    best = j;
+                    minDiff = diff;
+                    maxSame = same;
                 }
-                sb.append(additive ? "+@" : "-@").append(cat).append(' ');
             }
+            if (best < 0) {
+                break;
+            }
+            try {
+                fake.applyCommandRule(additive, "@" + CATEGORIES.get(best), table);
+                temp.applyCommandRule(!additive, "@" + CATEGORIES.get(best), table);
+            } catch (RuleException e) {
+                throw new IllegalStateException(e);
+            }
+            sb.append(additive ? "+@" : "-@").append(CATEGORIES.get(best)).append(' ');
+            applied[best] = true;
         }
         for (CommandSpec c : table.allOriginal()) {
             for (CommandSpec s : withSubcommands(c)) {
@@ -494,14 +524,20 @@ public final class AclUser {
                 if (mine != fake.commands.contains(s.name())) {
                     sb.append(mine ? '+' : '-').append(s.name()).append(' ');
                     fake.set(s, mine);
+                    if (s == c) {
+                        for (CommandSpec sub : c.subcommands()) {
+                            fake.set(sub, mine); // +config applies to its subcommands, as the rule does
+                        }
+                    }
+                }
+            }
+            Set<String> args = firstArgs.get(c.name());
+            if (args != null && !commands.contains(c.name())) {
+                for (String a : args) {
+                    sb.append('+').append(c.name()).append('|').append(a).append(' ');
                 }
             }
         }
-        firstArgs.forEach((cmd, args) -> {
-            for (String a : args) {
-                sb.append('+').append(cmd).append('|').append(a).append(' ');
-            }
-        });
         sb.setLength(sb.length() - 1);
         return sb.toString();
     }
