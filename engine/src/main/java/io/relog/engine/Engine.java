@@ -278,7 +278,7 @@ public final class Engine {
             reply.error("ERR wrong number of arguments for '" + spec.name() + "' command");
             return;
         }
-        String refused = accessCheck == null || internal ? null : accessCheck.denied(session, spec, argv);
+        String refused = accessCheck == null || internal ? null : accessCheck.denied(session, spec, argv, false);
         if (refused != null) {
             // As Redis' processCommand: after the arity check, before queueing; it dooms a MULTI.
             st.rejected++;
@@ -330,9 +330,11 @@ public final class Engine {
          * let it run. Called for clients' commands only (not the master's stream or the log's
          * replay), after the arity check, before a MULTI queues the command.
          *
-         * @param spec the top-level command (a container's subcommand is for the check to find)
+         * @param spec   the top-level command (a container's subcommand is for the check to find)
+         * @param atExec whether EXEC is about to run the queued command (rules may have changed
+         *               since it was queued, and Redis words the error for that case)
          */
-        String denied(Session session, CommandSpec spec, byte[][] argv);
+        String denied(Session session, CommandSpec spec, byte[][] argv, boolean atExec);
     }
 
     private AccessCheck accessCheck;
@@ -413,6 +415,14 @@ public final class Engine {
      * its queue. Counts it for INFO commandstats.
      */
     public void executeQueued(Session session, CommandSpec spec, byte[][] argv, Reply reply) {
+        if (accessCheck != null && !session.isMaster() && session.id() >= 0) {
+            String refused = accessCheck.denied(session, spec, argv, true);
+            if (refused != null) {
+                stats(spec).rejected++;
+                reply.error(refused);
+                return;
+            }
+        }
         run(session, spec, stats(spec), argv, reply);
     }
 

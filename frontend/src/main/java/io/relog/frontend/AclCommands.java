@@ -103,7 +103,7 @@ final class AclCommands {
     }
 
     /** The engine's permission check: refuses with Redis' NOPERM text and logs the denial. */
-    private String denied(Session session, CommandSpec spec, byte[][] argv) {
+    private String denied(Session session, CommandSpec spec, byte[][] argv, boolean atExec) {
         if (!(session instanceof ClientConnection c)) {
             return null;
         }
@@ -111,8 +111,32 @@ final class AclCommands {
         if (d == null) {
             return null;
         }
-        logDenial(c, d.reason(), session.inTransaction() ? "multi" : "toplevel", d.object(), c.user.name());
-        return d.error();
+        logDenial(c, d.reason(), session.inTransaction() || atExec ? "multi" : "toplevel", d.object(), c.user.name());
+        if (!atExec) {
+            return d.error();
+        }
+        return "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. "
+                + "This command is no longer allowed for the following reason: "
+                + switch (d.reason()) {
+                    case "command" -> "no permission to execute the command or subcommand";
+                    case "key" -> "no permission to touch the specified keys";
+                    default -> "no permission to access one of the channels used as arguments";
+                };
+    }
+
+    /**
+     * After a user's rules changed: its subscribers that may no longer use a channel or pattern
+     * they are subscribed to are disconnected, as Redis 7.0 does.
+     */
+    void closeForbiddenSubscribers(AclUser u) {
+        var pubsub = state.engine().pubsub();
+        for (ClientConnection c : new ArrayList<>(state.clients.values())) {
+            if (c.user == u && !c.isClosed() && pubsub.isSubscribed(c)
+                    && !acl().maySubscribe(u, pubsub.channelsOf(c), pubsub.patternsOf(c))) {
+                c.closeAfterReply();
+                c.channel().close();
+            }
+        }
     }
 
     void logDenial(ClientConnection c, String reason, String context, String object, String username) {
@@ -231,6 +255,7 @@ final class AclCommands {
             r.error(error);
             return;
         }
+        closeForbiddenSubscribers(acl().user(name));
         r.ok();
     }
 

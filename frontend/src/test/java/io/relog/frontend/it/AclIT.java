@@ -62,8 +62,8 @@ class AclIT {
                     "+select|0", "+@pubsub", "-publish")).isEqualTo("OK");
         }
         try (Jedis u = as("u", "pw")) {
-            assertThat(call(u, "GET", "k")).isNull();
-            assertThat(call(u, "INCR", "n")).isEqualTo(1L);
+            assertThat(call(u, "GET", "cmd:none")).isNull();
+            assertThat(call(u, "INCR", "cmd:n")).isEqualTo(1L);
             assertThat(error(u, "SET", "k", "v")).isEqualTo(noperm("set"));
             assertThat(error(u, "LPUSH", "l", "x")).isEqualTo(noperm("lpush"));
             assertThat(call(u, "CONFIG", "GET", "port")).isInstanceOf(List.class);
@@ -230,6 +230,39 @@ class AclIT {
             assertThat((List<?>) call(a, "ACL", "LOG", "2")).hasSize(2);
             assertThat(call(a, "ACL", "LOG", "RESET")).isEqualTo("OK");
             assertThat((List<?>) call(a, "ACL", "LOG")).isEmpty();
+        }
+    }
+
+    @Test
+    void execRechecksQueuedCommandsAndRevokedChannelsCloseSubscribers() throws Exception {
+        try (Jedis a = admin()) {
+            call(a, "ACL", "SETUSER", "x", "on", ">pw", "allkeys", "allchannels", "+@all");
+            try (RespConnection x = new RespConnection(server.server())) {
+                assertThat(x.call("AUTH", "x", "pw")).isEqualTo("+OK\r\n");
+                x.call("MULTI");
+                x.call("GET", "exec:k");
+                x.call("SET", "exec:k", "v");
+                x.call("PUBLISH", "c", "m");
+                call(a, "ACL", "SETUSER", "x", "-get", "resetchannels");
+                String prefix = "-NOPERM ACLs rules changed between the moment the transaction was accumulated and "
+                        + "the EXEC call. This command is no longer allowed for the following reason: ";
+                assertThat(x.call("EXEC")).isEqualTo("*3\r\n"
+                        + prefix + "no permission to execute the command or subcommand\r\n"
+                        + "+OK\r\n"
+                        + prefix + "no permission to access one of the channels used as arguments\r\n");
+            }
+            assertThat(entry(((List<?>) call(a, "ACL", "LOG")).get(0))).containsEntry("context", "multi")
+                    .containsEntry("object", "c");
+            call(a, "ACL", "SETUSER", "x", "&news");
+            try (RespConnection sub = new RespConnection(server.server())) {
+                assertThat(sub.call("AUTH", "x", "pw")).isEqualTo("+OK\r\n");
+                assertThat(sub.call("SUBSCRIBE", "news")).startsWith("*3\r\n$9\r\nsubscribe\r\n");
+                call(a, "ACL", "SETUSER", "x", "&more");
+                call(a, "PUBLISH", "news", "still allowed");
+                assertThat(sub.readReply()).contains("still allowed");
+                call(a, "ACL", "SETUSER", "x", "resetchannels", "&other");
+                assertThat(sub.isClosedByServer()).as("a subscriber that lost its channel is closed").isTrue();
+            }
         }
     }
 
