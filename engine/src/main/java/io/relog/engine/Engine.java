@@ -342,7 +342,13 @@ public final class Engine {
      * then replies EXECABORT), as in Redis' {@code processCommand}.
      */
     public void execute(Session session, byte[][] argv, Reply reply) {
-        CommandSpec spec = commands.lookup(argv[0]);
+        // The master's stream and the log's replay carry original names (internal sessions have
+        // negative ids); clients call commands by their names after rename-command.
+        boolean internal = session.isMaster() || session.id() < 0;
+        CommandSpec spec = internal ? commands.lookupOriginal(argv[0]) : commands.lookup(argv[0]);
+        if (spec != null && !internal && commands.hasRenames() && !CommandTable.name(argv[0]).equals(spec.name())) {
+            argv[0] = spec.name().getBytes(StandardCharsets.UTF_8); // propagated and queued by its original name
+        }
         lastCommand = spec;
         if (spec == null) {
             if (session.inTransaction()) {
@@ -358,6 +364,16 @@ public final class Engine {
                 session.transaction().flagQueueError();
             }
             reply.error("ERR wrong number of arguments for '" + spec.name() + "' command");
+            return;
+        }
+        String refused = accessCheck == null || internal ? null : accessCheck.denied(session, spec, argv, false);
+        if (refused != null) {
+            // As Redis' processCommand: after the arity check, before queueing; it dooms a MULTI.
+            st.rejected++;
+            if (session.inTransaction()) {
+                session.transaction().flagQueueError();
+            }
+            reply.error(refused);
             return;
         }
         if (session.protocol() == 2 && pubsub.isSubscribed(session) && !PubSub.allowedWhileSubscribed(spec)) {
@@ -408,6 +424,30 @@ public final class Engine {
     }
 
     private CommandSpec lastCommand;
+
+    /**
+     * Decides whether a client may run a command (ACL permissions). Engine thread.
+     */
+    @FunctionalInterface
+    public interface AccessCheck {
+        /**
+         * The error line to refuse {@code argv} with ({@code "NOPERM ..."}), or {@code null} to
+         * let it run. Called for clients' commands only (not the master's stream or the log's
+         * replay), after the arity check, before a MULTI queues the command.
+         *
+         * @param spec   the top-level command (a container's subcommand is for the check to find)
+         * @param atExec whether EXEC is about to run the queued command (rules may have changed
+         *               since it was queued, and Redis words the error for that case)
+         */
+        String denied(Session session, CommandSpec spec, byte[][] argv, boolean atExec);
+    }
+
+    private AccessCheck accessCheck;
+
+    /** Sets the permission check of clients' commands ({@code null}: everything allowed). Before start. */
+    public void setAccessCheck(AccessCheck check) {
+        this.accessCheck = check;
+    }
 
     /** The error writes are refused with (MISCONF while the log cannot be written), or {@code null}. */
     private String writeDenial;
@@ -480,6 +520,14 @@ public final class Engine {
      * its queue. Counts it for INFO commandstats.
      */
     public void executeQueued(Session session, CommandSpec spec, byte[][] argv, Reply reply) {
+        if (accessCheck != null && !session.isMaster() && session.id() >= 0) {
+            String refused = accessCheck.denied(session, spec, argv, true);
+            if (refused != null) {
+                stats(spec).rejected++;
+                reply.error(refused);
+                return;
+            }
+        }
         run(session, spec, stats(spec), argv, reply);
     }
 

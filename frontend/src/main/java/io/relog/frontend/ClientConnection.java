@@ -28,7 +28,10 @@ public final class ClientConnection extends Session {
     private final String laddr;
     private final int fd;
 
+    private final io.relog.frontend.acl.Acl acl;
     private volatile boolean authenticated;
+    /** The ACL user the connection runs as ({@code default} until AUTH). Engine thread. */
+    io.relog.frontend.acl.AclUser user;
     /** Commands handed to the engine and not yet executed; IO thread increments, engine decrements. */
     final AtomicInteger pendingCommands = new AtomicInteger();
 
@@ -75,16 +78,18 @@ public final class ClientConnection extends Session {
      */
     java.util.ArrayDeque<Object> held;
 
-    ClientConnection(long id, Channel channel, ServerConfig config, long nowMs) {
+    ClientConnection(long id, Channel channel, ServerConfig config, io.relog.frontend.acl.Acl acl, long nowMs) {
         super(id);
         this.channel = channel;
         this.config = config;
+        this.acl = acl;
+        this.user = acl.defaultUser();
         this.reply = new ReplyBuffer(channel.alloc());
         this.createdAtMs = nowMs;
         this.lastInteractionMs = nowMs;
         // As Redis: a client connecting while the default user needs no password is authenticated,
-        // and stays so if a password is set later (CONFIG SET requirepass).
-        this.authenticated = config.requirepass().isEmpty();
+        // and stays so if a password is set later (CONFIG SET requirepass, ACL SETUSER default).
+        this.authenticated = !acl.defaultNeedsAuth();
         this.addr = format(channel.remoteAddress());
         this.laddr = format(channel.localAddress());
         this.fd = channel instanceof EpollSocketChannel e ? e.fd().intValue() : -1;
@@ -109,11 +114,16 @@ public final class ClientConnection extends Session {
 
     /** Whether the client must still authenticate before most commands. Any thread. */
     public boolean authRequired() {
-        return !authenticated && !config.requirepass().isEmpty();
+        return !authenticated && acl.defaultNeedsAuth();
     }
 
     public boolean authenticated() {
         return authenticated;
+    }
+
+    /** The ACL user this connection runs as. Engine thread. */
+    public io.relog.frontend.acl.AclUser user() {
+        return user;
     }
 
     public void authenticated(boolean v) {

@@ -11,7 +11,6 @@ import io.relog.engine.command.Errors;
 import io.relog.engine.command.Reply;
 import io.relog.frontend.config.RelogVersion;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,16 +96,20 @@ final class ConnectionCommands {
         }
     }
 
-    /** Whether {@code password} is right for the default user (any password when none is configured). */
-    private boolean passwordMatches(String user, byte[] password) {
-        if (!user.equals("default")) {
+    /**
+     * Logs {@code c} in as {@code user} if the password is right and the user enabled; otherwise
+     * adds an ACL LOG entry and replies WRONGPASS. Returns whether it succeeded.
+     */
+    private boolean login(ClientConnection c, String user, byte[] password, Reply r) {
+        io.relog.frontend.acl.AclUser u = state.acl.authenticate(user, password);
+        if (u == null) {
+            new AclCommands(state).logAuthFailure(c, user);
+            r.error(io.relog.frontend.acl.Acl.WRONGPASS);
             return false;
         }
-        String required = state.config().requirepass();
-        if (required.isEmpty()) {
-            return true;
-        }
-        return MessageDigest.isEqual(bytes(required), password);
+        c.user = u;
+        c.authenticated(true);
+        return true;
     }
 
     private void auth(Engine e, Session s, byte[][] a, Reply r) {
@@ -114,17 +117,14 @@ final class ConnectionCommands {
             r.error(Errors.SYNTAX);
             return;
         }
-        if (a.length == 2 && state.config().requirepass().isEmpty()) {
+        if (a.length == 2 && state.acl.defaultUser().nopass()) {
             r.error("ERR AUTH <password> called without any password configured for the default user. "
                     + "Are you sure your configuration is correct?");
             return;
         }
         String user = a.length == 3 ? new String(a[1], StandardCharsets.UTF_8) : "default";
-        if (passwordMatches(user, a[a.length - 1])) {
-            conn(s).authenticated(true);
+        if (login(conn(s), user, a[a.length - 1], r)) {
             r.ok();
-        } else {
-            r.error("WRONGPASS invalid username-password pair or user is disabled.");
         }
     }
 
@@ -163,11 +163,9 @@ final class ConnectionCommands {
             }
         }
         if (authUser != null) {
-            if (!passwordMatches(new String(authUser, StandardCharsets.UTF_8), authPass)) {
-                r.error("WRONGPASS invalid username-password pair or user is disabled.");
+            if (!login(c, new String(authUser, StandardCharsets.UTF_8), authPass, r)) {
                 return;
             }
-            c.authenticated(true);
         } else if (c.authRequired()) {
             r.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH "
                     + "<user> <pass> option can be used to authenticate the client and select the RESP protocol "
@@ -221,7 +219,8 @@ final class ConnectionCommands {
             c.monitor = false;
             state.diagnostics.monitors.remove(c);
         }
-        c.authenticated(state.config().requirepass().isEmpty()); // back to the default user
+        c.user = state.acl.defaultUser(); // back to the default user, authenticated only if it needs no password
+        c.authenticated(!state.acl.defaultNeedsAuth());
         r.simple("RESET");
     }
 
@@ -415,7 +414,7 @@ final class ConnectionCommands {
                 + " tot-mem=" + totMem
                 + " events=" + (socketPending > 0 ? "rw" : "r")
                 + " cmd=" + c.lastCommand
-                + " user=default redir=-1"
+                + " user=" + c.user.name() + " redir=-1"
                 + " resp=" + c.protocol()
                 + " lib-name=" + c.libName
                 + " lib-ver=" + c.libVer;
@@ -534,7 +533,8 @@ final class ConnectionCommands {
                 return;
             }
         }
-        if (user != null && !user.equals("default")) {
+        io.relog.frontend.acl.AclUser byUser = user == null ? null : state.acl.user(user);
+        if (user != null && byUser == null) {
             r.error("ERR No such user '" + user + "'");
             return;
         }
@@ -543,6 +543,7 @@ final class ConnectionCommands {
         for (ClientConnection c : new ArrayList<>(state.clients.values())) {
             String cType = clientType(c);
             if (c.isClosed() || (id != null && c.id() != id) || (addr != null && !c.addr().equals(addr))
+                    || (byUser != null && c.user != byUser)
                     || (laddr != null && !c.laddr().equals(laddr))
                     || (wanted != null && !wanted.equals(cType)) || (skipme && c == self)) {
                 continue;

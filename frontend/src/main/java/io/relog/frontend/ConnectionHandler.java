@@ -23,6 +23,32 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
     private static final byte[] MAX_CLIENTS = "-ERR max number of clients reached\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /** Redis 7.0's reply to a remote client refused by protected mode (its typo included). */
+    static final byte[] DENIED = ("-DENIED Redis is running in protected mode because protected mode is enabled and "
+            + "no password is set for the default user. In this mode connections are only accepted from the loopback "
+            + "interface. If you want to connect from external computers to Redis you may adopt one of the following "
+            + "solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the "
+            + "loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE "
+            + "Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change "
+            + "permanent. 2) Alternatively you can just disable the protected mode by editing the Redis "
+            + "configuration file, and setting the protected mode option to 'no', and then restarting the server. "
+            + "3) If you started the server manually just for testing, restart it with the '--protected-mode no' "
+            + "option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of "
+            + "the above things in order for the server to start accepting connections from the outside.\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Redis' protected mode: while {@code protected-mode} is yes and the default user has no
+     * password, only loopback clients are served, whatever {@code bind} says. Any thread.
+     */
+    static boolean refusedByProtectedMode(ServerState state, java.net.SocketAddress remote) {
+        if (!state.config().get("protected-mode").equals("yes") || !state.acl.defaultNopass()) {
+            return false;
+        }
+        return !(remote instanceof java.net.InetSocketAddress in) || in.getAddress() == null
+                || !in.getAddress().isLoopbackAddress();
+    }
+
     private final ServerState state;
     private final ClientConnection conn;
     private List<Object> pending = new ArrayList<>();
@@ -40,6 +66,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             state.rejectedConnections.incrementAndGet();
             stopped = true;
             ctx.writeAndFlush(Unpooled.wrappedBuffer(MAX_CLIENTS)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (refusedByProtectedMode(state, ctx.channel().remoteAddress())) {
+            state.rejectedConnections.incrementAndGet();
+            stopped = true;
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(DENIED)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         log.debug("Accepted {}", conn.addr());

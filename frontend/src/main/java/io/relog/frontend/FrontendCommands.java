@@ -16,5 +16,6 @@ final class FrontendCommands {
         SpecBuilder.registerAll(table, state.replication.specs());
         SpecBuilder.registerAll(table, new LogCommands(state).specs());
         SpecBuilder.registerAll(table, state.replica.specs());
+        SpecBuilder.registerAll(table, new AclCommands(state).specs());
     }
 }

@@ -82,6 +82,10 @@ public final class Main {
         RelogServer server;
         try {
             server = RelogServer.start(config);
+        } catch (ConfigException e) { // rename-command, user, aclfile: checked when the command table exists
+            err.println();
+            err.println(e.getMessage());
+            return 1;
         } catch (Exception e) {
             org.slf4j.LoggerFactory.getLogger(Main.class).error("Failed to start: {}", e.getMessage());
             return 1;

@@ -260,6 +260,16 @@ public final class RelogServer implements AutoCloseable {
         });
         writer.setGrowthListener(state.replication::logGrew);
         FrontendCommands.registerAll(engine.commands(), state);
+        try {
+            AclCommands.configure(state, config);
+        } catch (io.relog.frontend.config.ConfigException e) {
+            for (Channel ch : listeners) {
+                ch.close().syncUninterruptibly();
+            }
+            bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            ioGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
         loop.addIterationHook(writer::afterIteration);
         loop.setReplyGate(writer::holdRepliesUntil);
         loop.addCronHook(writer::cron);
@@ -384,7 +394,7 @@ public final class RelogServer implements AutoCloseable {
                             ch.pipeline().addLast("ssl", tls.server().newHandler(ch.alloc()));
                         }
                         ClientConnection conn = new ClientConnection(state.nextClientId.getAndIncrement(), ch, config,
-                                System.currentTimeMillis());
+                                state.acl, System.currentTimeMillis());
                         RequestDecoder decoder = new RequestDecoder(config, conn::authRequired, state.netInputBytes);
                         conn.decoder = decoder;
                         ch.pipeline().addLast("decoder", decoder);

@@ -530,6 +530,12 @@ final class ServerCommands {
                 return;
             }
         }
+        if (changes.containsKey("requirepass")) {
+            state.acl.setRequirepass(config.requirepass()); // the default user's only password, as in Redis
+        }
+        if (changes.containsKey("acl-pubsub-default")) {
+            state.acl.pubsubDefaultAll(config.get("acl-pubsub-default").equals("allchannels"));
+        }
         applyToEngine(e, config);
         state.diagnostics.configure(config);
         state.writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),

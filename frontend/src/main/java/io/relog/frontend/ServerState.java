@@ -42,6 +42,8 @@ final class ServerState {
     EngineLoop loop;
     /** SLOWLOG, LATENCY and MONITOR state. Engine thread. */
     Diagnostics diagnostics;
+    /** ACL users and the ACL LOG. Engine thread (see {@link io.relog.frontend.acl.Acl}). */
+    io.relog.frontend.acl.Acl acl;
     RelogServer server;
     Runnable shutdownAction = () -> { };
 

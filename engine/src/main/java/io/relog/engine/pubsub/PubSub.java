@@ -78,6 +78,36 @@ public final class PubSub {
     }
 
     /** Whether {@code s} has at least one channel or pattern subscription (Redis' pub/sub context). */
+    /** The channels {@code s} is subscribed to (ACL re-checks them when its user changes). */
+    public java.util.List<byte[]> channelsOf(Session s) {
+        Subscriptions sub = bySession.get(s);
+        java.util.List<byte[]> l = new java.util.ArrayList<>();
+        if (sub != null) {
+            for (ByteBuffer b : sub.channels) {
+                l.add(bytesOf(b));
+            }
+        }
+        return l;
+    }
+
+    /** The patterns {@code s} is subscribed to. */
+    public java.util.List<byte[]> patternsOf(Session s) {
+        Subscriptions sub = bySession.get(s);
+        java.util.List<byte[]> l = new java.util.ArrayList<>();
+        if (sub != null) {
+            for (ByteBuffer b : sub.patterns) {
+                l.add(bytesOf(b));
+            }
+        }
+        return l;
+    }
+
+    private static byte[] bytesOf(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
     public boolean isSubscribed(Session s) {
         return !bySession.isEmpty() && bySession.containsKey(s);
     }

@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (the command log replaces Redis' AOF files), {@code dbfilename} (snapshots live under
  * {@code snapshots/}), {@code rdbcompression}, {@code rdbchecksum},
  * {@code maxmemory-eviction-tenacity} (eviction runs until under the limit before each command), {@code maxmemory-clients}, {@code io-threads-do-reads},
- * {@code protected-mode}, {@code pidfile}, {@code enable-protected-configs},
+ * {@code pidfile}, {@code enable-protected-configs},
  * {@code enable-module-command}. README lists them.
  *
  * <p>Thread safety: reads from any thread; {@link #set} is called on the engine thread
@@ -192,6 +192,10 @@ public final class ServerConfig {
         add(Directive.bool("latency-tracking", "yes", true));
         add(Directive.custom("latency-tracking-info-percentiles", "50 99 99.9", true, true,
                 ServerConfig::checkPercentiles));
+        // ACL (io.relog.frontend.acl); "user" and "rename-command" lines are kept apart: see userLines().
+        add(Directive.string("aclfile", "", false));
+        add(Directive.integer("acllog-max-len", 128, 0, Integer.MAX_VALUE, true));
+        add(Directive.oneOf("acl-pubsub-default", "resetchannels", true, "resetchannels", "allchannels"));
     }
 
     /** {@code latency-tracking-info-percentiles}: numbers from 0 to 100, canonical as Redis prints them. */
@@ -230,6 +234,46 @@ public final class ServerConfig {
             out[i] = Double.parseDouble(parts[i]);
         }
         return out;
+    }
+
+    /**
+     * A repeatable directive kept as written ({@code user}, {@code rename-command}): where it was
+     * and its arguments, so the server can apply it at start and name the line if it is refused.
+     */
+    public record RepeatedLine(String source, int line, String text, List<String> args) {
+    }
+
+    private final List<RepeatedLine> userLines = new ArrayList<>();
+    private final List<RepeatedLine> renameLines = new ArrayList<>();
+
+    /** The {@code user} directives, in order (applied by the ACL at start). */
+    public List<RepeatedLine> userLines() {
+        return Collections.unmodifiableList(userLines);
+    }
+
+    /** The {@code rename-command} directives, in order (applied to the command table at start). */
+    public List<RepeatedLine> renameLines() {
+        return Collections.unmodifiableList(renameLines);
+    }
+
+    /** Keeps a {@code user} or {@code rename-command} line; returns whether {@code name} was one. */
+    private boolean repeated(String name, List<String> args, String source, int line, String text)
+            throws ConfigException {
+        if (name.equals("user")) {
+            if (args.isEmpty()) {
+                throw new ConfigException(source, line, text, "Bad directive or wrong number of arguments");
+            }
+            userLines.add(new RepeatedLine(source, line, text, List.copyOf(args)));
+            return true;
+        }
+        if (name.equals("rename-command")) {
+            if (args.size() != 2) {
+                throw new ConfigException(source, line, text, "Bad directive or wrong number of arguments");
+            }
+            renameLines.add(new RepeatedLine(source, line, text, List.copyOf(args)));
+            return true;
+        }
+        return false;
     }
 
     private final Map<String, String> values = new ConcurrentHashMap<>();
@@ -330,6 +374,9 @@ public final class ServerConfig {
                 readFile(inc, null, seenMultiArg, depth + 1);
                 continue;
             }
+            if (repeated(name, tokens.subList(1, tokens.size()), source, i + 1, line)) {
+                continue;
+            }
             String reason = apply(name, tokens.subList(1, tokens.size()), seenMultiArg);
             if (reason != null) {
                 throw new ConfigException(source, i + 1, line, reason);
@@ -358,6 +405,9 @@ public final class ServerConfig {
                 i++;
             }
             directive++;
+            if (repeated(name, vals, "the command line arguments", directive, name + " " + String.join(" ", vals))) {
+                continue;
+            }
             if (vals.isEmpty() && name.equals("save")) {
                 vals.add(""); // "--save" alone disables snapshots, as redis-server takes it
             }
