@@ -267,7 +267,14 @@ public final class ServerConfig {
                 if (depth > 16) {
                     throw new ConfigException(source, i + 1, line, "Too many nested includes");
                 }
-                Path inc = Path.of(tokens.get(1));
+                Path inc;
+                try {
+                    inc = Path.of(tokens.get(1));
+                } catch (java.nio.file.InvalidPathException e) {
+                    // A NUL in the name, found by ServerConfigFuzzTest: it escaped as an InvalidPathException.
+                    throw new ConfigException(source, i + 1, line,
+                            "Fatal error, can't open config file '" + tokens.get(1) + "': " + e.getReason());
+                }
                 if (!inc.isAbsolute() && file.getParent() != null && !Files.exists(inc)) {
                     inc = file.getParent().resolve(inc);
                 }

@@ -164,4 +164,16 @@ class ServerConfigTest {
         Files.write(f, "port 1234\rhz 50".getBytes(java.nio.charset.StandardCharsets.UTF_8)); // CR alone ends a line too
         assertThat(ServerConfig.parse(f).port()).isEqualTo(1234);
     }
+
+    /** Found by ServerConfigFuzzTest (seed include-nul-crash): an InvalidPathException escaped the parser. */
+    @Test
+    void anIncludeWhoseNameHoldsANulIsRefusedNamingTheLine() throws Exception {
+        Path f = tmp.resolve("nul.conf");
+        Files.writeString(f, "port 1234\ninclude \"other\\x00.conf\"\n");
+        assertThatThrownBy(() -> ServerConfig.parse(f)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.source()).isEqualTo("the configuration file " + f);
+            assertThat(e.line()).isEqualTo(2);
+            assertThat(e.reason()).startsWith("Fatal error, can't open config file 'other");
+        });
+    }
 }
