@@ -335,14 +335,23 @@ public final class ServerConfig {
 
     private void readFile(Path file, String displayName, Set<String> seenMultiArg, int depth) throws ConfigException {
         String source = "the configuration file " + (displayName != null ? displayName : file.toString());
-        List<String> lines;
+        byte[] content;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            content = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new ConfigException(source, 0, "", "Fatal error, can't open config file '" + file + "': " + e.getMessage());
         }
+        // Decoded line by line, so that bytes that are not UTF-8 are refused naming their line
+        // (reading the whole file as UTF-8 failed as "can't open", at line 0).
+        List<byte[]> lines = splitLines(content);
         for (int i = 0; i < lines.size(); i++) {
-            String raw = lines.get(i);
+            String raw;
+            try {
+                raw = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(lines.get(i))).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ConfigException(source, i + 1, new String(lines.get(i), StandardCharsets.UTF_8).strip(),
+                        "Invalid UTF-8 in configuration line");
+            }
             String line = raw.strip();
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
@@ -367,7 +376,14 @@ public final class ServerConfig {
                 if (depth > 16) {
                     throw new ConfigException(source, i + 1, line, "Too many nested includes");
                 }
-                Path inc = Path.of(tokens.get(1));
+                Path inc;
+                try {
+                    inc = Path.of(tokens.get(1));
+                } catch (java.nio.file.InvalidPathException e) {
+                    // A NUL in the name, found by ServerConfigFuzzTest: it escaped as an InvalidPathException.
+                    throw new ConfigException(source, i + 1, line,
+                            "Fatal error, can't open config file '" + tokens.get(1) + "': " + e.getReason());
+                }
                 if (!inc.isAbsolute() && file.getParent() != null && !Files.exists(inc)) {
                     inc = file.getParent().resolve(inc);
                 }
@@ -382,6 +398,25 @@ public final class ServerConfig {
                 throw new ConfigException(source, i + 1, line, reason);
             }
         }
+    }
+
+    /** The lines of a file, ended by LF, CR LF or CR as {@link java.io.BufferedReader#readLine()} ends them. */
+    private static List<byte[]> splitLines(byte[] b) {
+        List<byte[]> lines = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '\n' || b[i] == '\r') {
+                lines.add(java.util.Arrays.copyOfRange(b, start, i));
+                if (b[i] == '\r' && i + 1 < b.length && b[i + 1] == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        if (start < b.length) {
+            lines.add(java.util.Arrays.copyOfRange(b, start, b.length));
+        }
+        return lines;
     }
 
     private void readArgs(String[] args, Set<String> seenMultiArg) throws ConfigException {

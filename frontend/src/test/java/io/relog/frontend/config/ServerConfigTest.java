@@ -150,4 +150,30 @@ class ServerConfigTest {
         assertThat(MemoryUnits.parse("-1")).isEqualTo(-1);
         assertThat(MemoryUnits.parse("gb")).isEqualTo(-1);
     }
+
+    /** Found by ServerConfigFuzzTest (seed invalid-utf8-crash): such a file failed as "can't open", at line 0. */
+    @Test
+    void bytesThatAreNotUtf8AreRefusedNamingTheirLine() throws Exception {
+        Path f = tmp.resolve("binary.conf");
+        Files.write(f, new byte[] {'p', 'o', 'r', 't', ' ', '1', '\r', '\n', 'b', 'i', 'n', 'd', ' ', (byte) 0x94, '\n'});
+        assertThatThrownBy(() -> ServerConfig.parse(f)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.source()).isEqualTo("the configuration file " + f);
+            assertThat(e.line()).isEqualTo(2);
+            assertThat(e.reason()).isEqualTo("Invalid UTF-8 in configuration line");
+        });
+        Files.write(f, "port 1234\rhz 50".getBytes(java.nio.charset.StandardCharsets.UTF_8)); // CR alone ends a line too
+        assertThat(ServerConfig.parse(f).port()).isEqualTo(1234);
+    }
+
+    /** Found by ServerConfigFuzzTest (seed include-nul-crash): an InvalidPathException escaped the parser. */
+    @Test
+    void anIncludeWhoseNameHoldsANulIsRefusedNamingTheLine() throws Exception {
+        Path f = tmp.resolve("nul.conf");
+        Files.writeString(f, "port 1234\ninclude \"other\\x00.conf\"\n");
+        assertThatThrownBy(() -> ServerConfig.parse(f)).isInstanceOfSatisfying(ConfigException.class, e -> {
+            assertThat(e.source()).isEqualTo("the configuration file " + f);
+            assertThat(e.line()).isEqualTo(2);
+            assertThat(e.reason()).startsWith("Fatal error, can't open config file 'other");
+        });
+    }
 }

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not thread-safe: one test thread drives one instance.
  */
-final class RelogProcess implements AutoCloseable {
+public final class RelogProcess implements AutoCloseable {
 
     static final String READY_LINE = "Ready to accept connections";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
@@ -62,7 +62,7 @@ final class RelogProcess implements AutoCloseable {
      * connections. A start that fails because the chosen port was taken meanwhile is retried on
      * another port; any other early exit throws with the child's output.
      */
-    static RelogProcess start(Path dir, String... extraArgs) throws IOException {
+    public static RelogProcess start(Path dir, String... extraArgs) throws IOException {
         return startAndAwait(() -> launch(dir, extraArgs));
     }
 
@@ -173,7 +173,7 @@ final class RelogProcess implements AutoCloseable {
     }
 
     /** Everything the child printed so far (stdout and stderr, interleaved). */
-    String output() {
+    public String output() {
         try {
             return Files.readString(outputFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -181,7 +181,7 @@ final class RelogProcess implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -189,11 +189,11 @@ final class RelogProcess implements AutoCloseable {
         return dir;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 

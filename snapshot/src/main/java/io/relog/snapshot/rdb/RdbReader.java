@@ -118,8 +118,8 @@ public final class RdbReader {
                     idle = rdb.readLength();
                     continue;
                 case Rdb.OPCODE_SELECTDB: {
-                    long id = rdb.readLength();
-                    if (id >= dbs.length) {
+                    long id = rdb.readLength(); // a 64-bit length may read as negative
+                    if (id < 0 || id >= dbs.length) {
                         throw rdb.errorAt(at, "SELECTDB " + id + " but the server has " + dbs.length
                                 + " databases (raise 'databases')");
                     }

@@ -139,4 +139,18 @@ class RdbCorruptionTest {
         assertThatThrownBy(() -> readUnknownLength(file(9, huge))).hasMessageContaining("end of data")
                 .hasMessageContaining("\"k\"");
     }
+
+    /**
+     * Found by RdbReaderFuzzTest (seed selectdb-negative-crash): a SELECTDB whose 64-bit length
+     * has the top bit set indexed the databases with a negative number.
+     */
+    @Test
+    void selectDbWithA64BitLengthIsRefused() {
+        byte[] rdb = {'R', 'E', 'D', 'I', 'S', '0', '0', '1', '0', (byte) 0xFE, (byte) 0x81,
+            (byte) 0x81, (byte) 0x81, (byte) 0x81, (byte) 0x81, (byte) 0x81, (byte) 0x81, (byte) 0x81, (byte) 0x81,
+            (byte) 0xFF, 0, 0, 0, 0, 0, 0, 0, 0};
+        assertThatThrownBy(() -> read(rdb)).isInstanceOf(RdbFormatException.class)
+                .hasMessageContaining("byte offset 9")
+                .hasMessageContaining("SELECTDB");
+    }
 }
