@@ -31,7 +31,7 @@ class TornTailTest {
 
     @BeforeEach
     void writeLog() throws Exception {
-        seed = System.nanoTime();
+        seed = Long.getLong("relog.seed", System.nanoTime()); // -Drelog.seed=N replays a failure
         pristine = tmp.resolve("pristine");
         f = new LogFixture(CommandLog.open(pristine, OPTS), new Random(seed));
         while (f.log.segmentCount() < 2 || !f.log.activeSegmentEmpty()) {
@@ -108,12 +108,19 @@ class TornTailTest {
                 expectedEnd = f.lastUnitBoundary(cut, last.baseOffset());
             }
         }
+        // Recovery first drops trailing zero bytes as preallocated space; a cut right after a zero
+        // byte of a value loses that byte there, so the torn-tail warning counts the rest.
+        byte[] cutBytes = Files.readAllBytes(file);
+        long zeros = 0;
+        while (cutSize - zeros > expectedEnd - last.baseOffset() && cutBytes[(int) (cutSize - zeros - 1)] == 0) {
+            zeros++;
+        }
         try (CommandLog log = CommandLog.open(d, OPTS)) {
             assertThat(log.endOffset()).as(at).isEqualTo(expectedEnd);
             assertThat(Files.size(file)).as(at).isEqualTo(expectedEnd - last.baseOffset());
             LogFixture.assertSameCommands(LogFixture.scan(log, 0), f.commandsBelow(expectedEnd), at);
             List<String> w = log.recovery().warnings();
-            long dropped = cut - expectedEnd;
+            long dropped = cut - zeros - expectedEnd;
             if (idx == Idx.INTACT || dropped > 0) {
                 assertThat(w).as(at).anySatisfy(s -> assertThat(s).contains("torn", file.toString(),
                         "dropped " + dropped + " bytes", "position " + (expectedEnd - last.baseOffset())));
