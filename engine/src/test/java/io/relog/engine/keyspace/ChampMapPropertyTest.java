@@ -98,17 +98,7 @@ class ChampMapPropertyTest {
     void fullHashCollisionsAreHandled() {
         // Birthday search: among 400,000 random 8-byte keys, about 18 pairs share a 32-bit hash.
         // (Murmur3 is a bijection on 4-byte keys, so short keys never collide.)
-        Random rnd = new Random(7);
-        Map<Integer, byte[]> byHash = new HashMap<>();
-        List<byte[]> colliding = null;
-        for (int i = 0; i < 400_000 && colliding == null; i++) {
-            byte[] k = new byte[8];
-            rnd.nextBytes(k);
-            byte[] other = byHash.putIfAbsent(ChampMap.hash(k), k);
-            if (other != null && !java.util.Arrays.equals(other, k)) {
-                colliding = new ArrayList<>(List.of(other, k));
-            }
-        }
+        List<byte[]> colliding = collidingPair(7);
         assertThat(colliding).as("two keys with one 32-bit hash among 400,000").isNotNull();
         // A third key with the same 5-bit root position, so the pair lives in a sub-trie.
         colliding.add(colliding.get(0).clone());
@@ -250,17 +240,7 @@ class ChampMapPropertyTest {
 
     @Test
     void drainVisitsCollisionNodes() {
-        Random rnd = new Random(11);
-        Map<Integer, byte[]> byHash = new HashMap<>();
-        List<byte[]> colliding = null;
-        for (int i = 0; i < 400_000 && colliding == null; i++) {
-            byte[] k = new byte[8];
-            rnd.nextBytes(k);
-            byte[] other = byHash.putIfAbsent(ChampMap.hash(k), k);
-            if (other != null && !java.util.Arrays.equals(other, k)) {
-                colliding = new ArrayList<>(List.of(other, k));
-            }
-        }
+        List<byte[]> colliding = collidingPair(11);
         assertThat(colliding).isNotNull();
         ChampMap m = new ChampMap();
         for (int i = 0; i < colliding.size(); i++) {
@@ -279,5 +259,20 @@ class ChampMapPropertyTest {
         assertThat(n[0]).isEqualTo(1002);
         assertThat(values).hasSize(1002);
         assertThat(m.size()).isEqualTo(1002);
+    }
+
+    /** Two distinct 8-byte keys with one 32-bit hash (birthday search), or {@code null}. */
+    private static List<byte[]> collidingPair(long seed) {
+        Random rnd = new Random(seed);
+        Map<Integer, byte[]> byHash = new HashMap<>();
+        for (int i = 0; i < 400_000; i++) {
+            byte[] k = new byte[8];
+            rnd.nextBytes(k);
+            byte[] other = byHash.putIfAbsent(ChampMap.hash(k), k);
+            if (other != null && !java.util.Arrays.equals(other, k)) {
+                return new ArrayList<>(List.of(other, k));
+            }
+        }
+        return null;
     }
 }
