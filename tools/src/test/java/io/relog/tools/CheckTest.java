@@ -182,6 +182,19 @@ class CheckTest {
         for (BatchEntry b : targets) {
             ReadOnlyLog.Segment s = segmentOf(b);
             long position = b.offset() - s.baseOffset();
+            // Every byte of the batch, flipped one at a time (and flipped back), is reported.
+            Path every = copy();
+            Path everyFile = every.resolve("log").resolve(s.logFile().getFileName());
+            for (int i = 0; i < b.length(); i++) {
+                flip(everyFile, position + i);
+                ToolRun r = check(every);
+                assertThat(r.exitCode()).as(ctx() + " byte " + i + " of the batch at offset " + b.offset() + "\n" + r)
+                        .isEqualTo(1);
+                assertThat(r.out()).as(ctx() + " byte " + i).contains("corrupt batch in " + everyFile + " at position "
+                        + position + " (offset " + b.offset());
+                flip(everyFile, position + i);
+            }
+            // A sample of them: repair refuses and changes nothing.
             for (int i : new int[] {0, b.length() / 2, b.length() - 1, rnd.nextInt(b.length())}) {
                 String at = ctx() + " byte " + i + " of the batch at offset " + b.offset();
                 Path d = copy();
@@ -206,6 +219,15 @@ class CheckTest {
         ReadOnlyLog.Segment s = segmentOf(last);
         byte[] all = concatLogs(pristine.resolve("log"));
         byte[] kept = java.util.Arrays.copyOf(all, (int) last.offset());
+        Path every = copy();
+        Path everyFile = every.resolve("log").resolve(s.logFile().getFileName());
+        for (int i = 0; i < last.length(); i++) {
+            flip(everyFile, last.offset() - s.baseOffset() + i);
+            ToolRun r = check(every);
+            assertThat(r.exitCode()).as(ctx() + " byte " + i + " of the last batch\n" + r).isEqualTo(1);
+            assertThat(r.out()).as(ctx() + " byte " + i + " of the last batch").contains("torn tail", "--repair fixes this");
+            flip(everyFile, last.offset() - s.baseOffset() + i);
+        }
         for (int i : new int[] {0, last.length() - 1, rnd.nextInt(last.length())}) {
             String at = ctx() + " byte " + i + " of the last batch";
             Path d = copy();
@@ -220,6 +242,21 @@ class CheckTest {
     @Test
     void aDamagedOrMissingIndexIsRebuiltByRepairWithNothingLost() throws Exception {
         byte[] all = concatLogs(pristine.resolve("log"));
+        // Every byte of an index entry, flipped one at a time (and flipped back), is reported.
+        Path every = copy();
+        for (ReadOnlyLog.Segment s : segments) {
+            Path idx = every.resolve("log").resolve(s.indexFile().getFileName());
+            for (int entry : new int[] {0, s.batches() - 1}) {
+                for (int i = 0; i < 32; i++) {
+                    flip(idx, 32L * entry + i);
+                    ToolRun r = check(every);
+                    String at = ctx() + " byte " + i + " of entry " + entry + " of " + idx;
+                    assertThat(r.exitCode()).as(at + "\n" + r).isEqualTo(1);
+                    assertThat(r.out()).as(at).contains("is damaged");
+                    flip(idx, 32L * entry + i);
+                }
+            }
+        }
         for (int k : new int[] {0, segments.size() - 1}) {
             ReadOnlyLog.Segment s = segments.get(k);
             for (int entry : new int[] {0, s.batches() - 1}) {
