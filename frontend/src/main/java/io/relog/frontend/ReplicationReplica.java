@@ -1,6 +1,7 @@
 package io.relog.frontend;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -423,7 +424,8 @@ final class ReplicationReplica {
                         apply(chunk);
                     }
                 } finally {
-                    l.applied(chunk.bytes().length); // the link reads on once the engine catches up
+                    chunk.release(); // its bytes are in the log (or dropped with the link)
+                    l.applied(chunk.size()); // the link reads on once the engine catches up
                 }
             });
         }
@@ -545,10 +547,19 @@ final class ReplicationReplica {
 
     // ------------------------------------------------------------------------------ streaming
 
+    /**
+     * Applies a chunk's commands in order and hands their bytes to the log: each run of commands
+     * outside a transaction as one slice of the received buffer, written from there (no copy);
+     * a transaction's bytes are held until its {@code EXEC} has run, then logged whole.
+     */
     private void apply(MasterLinkHandler.StreamChunk chunk) {
         Engine e = state.engine();
-        byte[] bytes = chunk.bytes();
+        io.netty.buffer.ByteBuf bytes = chunk.bytes();
+        int base = bytes.readerIndex();
         int pos = 0;
+        int runStart = 0;     // the commands since runStart are applied and not yet logged
+        int runCommands = 0;
+        int runDb = master.db();
         for (int i = 0; i < chunk.commands().size(); i++) {
             byte[][] argv = chunk.commands().get(i);
             int len = chunk.lengths()[i];
@@ -564,10 +575,14 @@ final class ReplicationReplica {
                 }
             }
             if (master.inTransaction() || pending.size() > 0) {
+                if (runCommands > 0) {
+                    state.writer.appendRaw(bytes.nioBuffer(base + runStart, pos - runStart), runCommands, runDb, false);
+                    runCommands = 0;
+                }
                 if (pending.size() == 0) {
                     pendingDb = dbBefore;
                 }
-                pending.write(bytes, pos, len);
+                pending.write(ByteBufUtil.getBytes(bytes, base + pos, len), 0, len);
                 pendingCommands++;
                 if (!master.inTransaction()) {
                     byte[] tx = pending.toByteArray();
@@ -577,13 +592,20 @@ final class ReplicationReplica {
                     pendingCommands = 0;
                 }
             } else {
-                state.writer.appendRaw(bytes, pos, len, 1, dbBefore, false);
+                if (runCommands == 0) {
+                    runStart = pos;
+                    runDb = dbBefore;
+                }
+                runCommands++;
                 processedOffset += len;
             }
             pos += len;
             if (getack && handler != null) {
                 handler.sendAck(processedOffset); // its own bytes counted, as Redis does
             }
+        }
+        if (runCommands > 0) {
+            state.writer.appendRaw(bytes.nioBuffer(base + runStart, pos - runStart), runCommands, runDb, false);
         }
         e.propagator().assumeSelected(master.db());
     }

@@ -270,18 +270,58 @@ public final class CommandLog implements AutoCloseable {
             unwritten.add(new Unwritten(e, java.util.Arrays.copyOf(batch.array(), batch.size())));
             throw writeError;
         }
-        write(e, batch.array(), 0, batch.size(), nowMs);
+        write(e, java.nio.ByteBuffer.wrap(batch.array(), 0, batch.size()), nowMs);
         return endOffset;
     }
 
-    private void write(BatchEntry e, byte[] bytes, int off, int len, long nowMs) throws IOException {
+    /**
+     * Appends the remaining bytes of {@code bytes} as one batch at {@link #endOffset()}, as
+     * {@link #append(BatchBuilder, long)} does with a built batch: for bytes that already are the
+     * stream, as a replica receives them from its master, written from the caller's buffer (a
+     * direct one goes to the file without a copy) with its checksum computed here, in one pass.
+     * {@code bytes} must hold whole commands, and a transaction only whole. Appending thread; the
+     * buffer's position is advanced past what was written, and it is not kept after the call.
+     *
+     * @param commands the number of commands in {@code bytes}
+     * @param startDb  the database the stream has selected at the first byte, or -1 if none
+     * @param flags    {@link BatchEntry#TRANSACTION} if the bytes hold a {@code MULTI}
+     * @return the new end offset
+     * @throws IOException as {@link #append(BatchBuilder, long)}
+     */
+    public long appendRaw(java.nio.ByteBuffer bytes, int commands, int startDb, int flags, long nowMs)
+            throws IOException {
+        if (!bytes.hasRemaining()) {
+            return endOffset;
+        }
+        if (closed) {
+            throw new IOException("log is closed");
+        }
+        lastTimestamp = Math.max(lastTimestamp, nowMs);
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes.duplicate());
+        BatchEntry e = new BatchEntry(endOffset, bytes.remaining(), lastTimestamp, startDb, commands, flags,
+                (int) crc.getValue());
+        endOffset = e.endOffset();
+        if (!unwritten.isEmpty()) {
+            unwritten.add(new Unwritten(e, rest(bytes)));
+            throw writeError;
+        }
+        write(e, bytes, nowMs);
+        return endOffset;
+    }
+
+    private static byte[] rest(java.nio.ByteBuffer b) {
+        byte[] rest = new byte[b.remaining()];
+        b.get(rest);
+        return rest;
+    }
+
+    private void write(BatchEntry e, java.nio.ByteBuffer bytes, long nowMs) throws IOException {
         LogSegment s = active;
-        long before = s.size();
         try {
-            s.write(bytes, off, len);
+            s.write(bytes);
         } catch (IOException ex) {
-            int done = (int) (s.size() - before);
-            unwritten.add(new Unwritten(e, java.util.Arrays.copyOfRange(bytes, off + done, off + len)));
+            unwritten.add(new Unwritten(e, rest(bytes))); // the segment counts what was written
             writeError = ex;
             throw ex;
         }

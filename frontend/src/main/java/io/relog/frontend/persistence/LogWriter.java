@@ -193,8 +193,38 @@ public final class LogWriter implements Propagation {
      * @param transaction whether the bytes hold a {@code MULTI}
      */
     public void appendRaw(byte[] bytes, int off, int len, int commandCount, int streamDb, boolean transaction) {
-        batch.addRaw(bytes, off, len, commandCount, streamDb, transaction);
+        appendRaw(java.nio.ByteBuffer.wrap(bytes, off, len), commandCount, streamDb, transaction);
     }
+
+    /**
+     * Appends the remaining bytes of {@code bytes}, {@code commandCount} whole commands of the
+     * master's stream, to the log at once as one batch of their own (see {@link
+     * CommandLog#appendRaw}): written from the caller's buffer, so the bytes a replica receives
+     * reach the file with no copy in user space, and the buffer is free again when this returns.
+     * As with a built batch, the syncer and the readers hear of it when the iteration ends.
+     * Engine thread, in replica mode (its iterations build no batch of their own: what the engine
+     * propagates is dropped).
+     */
+    public void appendRaw(java.nio.ByteBuffer bytes, int commandCount, int streamDb, boolean transaction) {
+        if (!batch.isEmpty()) {
+            afterIteration(); // keeps the log in order, should a built batch be pending
+        }
+        rawAppended = true;
+        long start = System.nanoTime();
+        long writtenBefore = commandLog.writtenOffset();
+        try {
+            commandLog.appendRaw(bytes, commandCount, streamDb, transaction ? io.relog.log.BatchEntry.TRANSACTION : 0,
+                    System.currentTimeMillis());
+        } catch (IOException e) {
+            writeFailed(e);
+        }
+        appends++;
+        appendNanos += System.nanoTime() - start;
+        appendedBytes += commandLog.writtenOffset() - writtenBefore;
+    }
+
+    /** Batches were appended by {@link #appendRaw} in this iteration. */
+    private boolean rawAppended;
 
     /**
      * Discards the log and restarts it empty at {@code offset} (a replica's full sync; see
@@ -215,8 +245,13 @@ public final class LogWriter implements Propagation {
      * after the iteration's commands and before its replies are released.
      */
     public void afterIteration() {
-        appendedThisIteration = !batch.isEmpty();
+        boolean raw = rawAppended;
+        rawAppended = false;
+        appendedThisIteration = raw || !batch.isEmpty();
         if (batch.isEmpty()) {
+            if (raw) {
+                afterAppend();
+            }
             return;
         }
         long now = System.currentTimeMillis();
@@ -232,6 +267,11 @@ public final class LogWriter implements Propagation {
         appends++;
         appendNanos += System.nanoTime() - start;
         appendedBytes += commandLog.writtenOffset() - writtenBefore;
+        afterAppend();
+    }
+
+    /** After batches were appended: roll errors reported, the syncer or the readers told. */
+    private void afterAppend() {
         if (commandLog.activeSegmentEmpty() && !replicating) {
             engine.propagator().forgetSelectedDb(); // a new segment begins with a SELECT
         }

@@ -187,6 +187,112 @@ public final class RespCommands {
     }
 
     /**
+     * Reads one command from {@code buf[pos, limit)} (absolute indexes; the buffer's position and
+     * limit are not used or changed), copying each argument exactly once and only when the whole
+     * command is there: a partial command costs a scan of its headers, not copies of its
+     * arguments. Made for a replica's stream, whose bytes arrive in off-heap network buffers and
+     * go on to the log from there. Same results and errors as {@link #parse(byte[], int, int)}.
+     *
+     * @return the command and its length in bytes, or {@code null} if {@code [pos, limit)} does
+     *         not hold it whole yet
+     */
+    public static Parsed parse(java.nio.ByteBuffer buf, int pos, int limit) throws MalformedCommandException {
+        int p = pos;
+        if (p >= limit) {
+            return null;
+        }
+        if (buf.get(p) != '*') {
+            throw new MalformedCommandException(0, "expected '*', found byte 0x" + Integer.toHexString(buf.get(p) & 0xff));
+        }
+        p++;
+        long count = 0;
+        int start = p;
+        while (true) {
+            if (p >= limit) {
+                return null;
+            }
+            byte b = buf.get(p);
+            if (b == '\r') {
+                break;
+            }
+            if (b < '0' || b > '9' || p - start >= 9) {
+                throw new MalformedCommandException(p - pos, "bad multibulk length");
+            }
+            count = count * 10 + (b - '0');
+            p++;
+        }
+        if (p == start || count < 1) {
+            throw new MalformedCommandException(p - pos, "bad multibulk length");
+        }
+        if (p + 1 >= limit) {
+            return null;
+        }
+        if (buf.get(p + 1) != '\n') {
+            throw new MalformedCommandException(p + 1 - pos, "expected LF");
+        }
+        p += 2;
+        // First pass: where each argument lies (grown as arguments are found, so a corrupt count
+        // allocates nothing before its bytes exist); copies only once the command is whole.
+        int[] at = new int[2 * (int) Math.min(count, 16)];
+        for (int i = 0; i < count; i++) {
+            if (2 * i == at.length) {
+                at = java.util.Arrays.copyOf(at, (int) Math.min(2 * count, 2L * at.length));
+            }
+            if (p >= limit) {
+                return null;
+            }
+            if (buf.get(p) != '$') {
+                throw new MalformedCommandException(p - pos, "expected '$', found byte 0x"
+                        + Integer.toHexString(buf.get(p) & 0xff));
+            }
+            p++;
+            long len = 0;
+            start = p;
+            while (true) {
+                if (p >= limit) {
+                    return null;
+                }
+                byte b = buf.get(p);
+                if (b == '\r') {
+                    break;
+                }
+                if (b < '0' || b > '9' || p - start >= 10) {
+                    throw new MalformedCommandException(p - pos, "bad bulk length");
+                }
+                len = len * 10 + (b - '0');
+                p++;
+            }
+            if (p == start || len > Integer.MAX_VALUE - 16) {
+                throw new MalformedCommandException(p - pos, "bad bulk length");
+            }
+            if (p + 1 >= limit) {
+                return null;
+            }
+            if (buf.get(p + 1) != '\n') {
+                throw new MalformedCommandException(p + 1 - pos, "expected LF");
+            }
+            p += 2;
+            if ((long) p + len + 2 > limit) {
+                return null;
+            }
+            at[2 * i] = p;
+            at[2 * i + 1] = (int) len;
+            p += (int) len;
+            if (buf.get(p) != '\r' || buf.get(p + 1) != '\n') {
+                throw new MalformedCommandException(p - pos, "bulk string not followed by CRLF");
+            }
+            p += 2;
+        }
+        byte[][] argv = new byte[(int) count][];
+        for (int i = 0; i < count; i++) {
+            byte[] a = new byte[at[2 * i + 1]];
+            buf.get(at[2 * i], a, 0, a.length);
+            argv[i] = a;
+        }
+        return new Parsed(argv, p - pos);
+    }
+
+    /**
      * A parsed command.
      *
      * @param argv   the arguments, {@code argv[0]} the command name

@@ -124,18 +124,26 @@ public final class LogSegment {
      * retry passes the rest.
      */
     public void write(byte[] src, int off, int len) throws IOException {
-        if (size + len <= allocated) {
-            writeAt(src, off, len); // inside the zero-filled space: the preallocator never writes there
+        write(ByteBuffer.wrap(src, off, len));
+    }
+
+    /**
+     * Writes the remaining bytes of {@code src} at the end of the {@code .log} (page cache; no
+     * fsync), advancing its position; a direct buffer goes to the file without a copy in between.
+     * On failure {@code src}'s position and {@link #size()} tell what was written.
+     */
+    public void write(ByteBuffer src) throws IOException {
+        if (size + src.remaining() <= allocated) {
+            writeAt(src); // inside the zero-filled space: the preallocator never writes there
             return;
         }
         synchronized (extendLock) {
-            writeAt(src, off, len);
+            writeAt(src);
             allocated = Math.max(allocated, size);
         }
     }
 
-    private void writeAt(byte[] src, int off, int len) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(src, off, len);
+    private void writeAt(ByteBuffer b) throws IOException {
         while (b.hasRemaining()) {
             int n = log.write(b, size);
             size += n;

@@ -13,6 +13,33 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class RespCommandsTest {
 
+    /**
+     * Parses with both forms, the array one and the {@link java.nio.ByteBuffer} one (on a direct
+     * buffer, as a replica's stream arrives), and checks they agree: same command, same length,
+     * same incompleteness, same error at the same position.
+     */
+    private static RespCommands.Parsed parse(byte[] buf, int pos, int limit) throws MalformedCommandException {
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(buf.length).put(buf).clear();
+        RespCommands.Parsed fromArray;
+        try {
+            fromArray = RespCommands.parse(buf, pos, limit);
+        } catch (MalformedCommandException e) {
+            assertThatThrownBy(() -> RespCommands.parse(direct, pos, limit))
+                    .isInstanceOf(MalformedCommandException.class)
+                    .hasMessage(e.getMessage())
+                    .satisfies(d -> assertThat(((MalformedCommandException) d).position()).isEqualTo(e.position()));
+            throw e;
+        }
+        RespCommands.Parsed fromBuffer = RespCommands.parse(direct, pos, limit);
+        if (fromArray == null) {
+            assertThat(fromBuffer).isNull();
+        } else {
+            assertThat(fromBuffer.length()).isEqualTo(fromArray.length());
+            assertThat(fromBuffer.argv()).isDeepEqualTo(fromArray.argv());
+        }
+        return fromArray;
+    }
+
     private static byte[][] randomArgv(Random rnd, int maxLarge) {
         byte[][] argv = new byte[1 + rnd.nextInt(8)][];
         for (int i = 0; i < argv.length; i++) {
@@ -48,7 +75,7 @@ class RespCommandsTest {
             assertThat(RespCommands.encode(argv, buf, pad)).as(ctx).isEqualTo(pad + len);
             assertThat(Arrays.copyOfRange(buf, pad, pad + len)).as(ctx).isEqualTo(alone);
             // Parsing with trailing garbage still reads exactly one command.
-            RespCommands.Parsed p = RespCommands.parse(buf, pad, buf.length);
+            RespCommands.Parsed p = parse(buf, pad, buf.length);
             assertThat(p).as(ctx).isNotNull();
             assertThat(p.length()).as(ctx).isEqualTo(len);
             assertThat(p.argv()).as(ctx).isDeepEqualTo(argv);
@@ -74,10 +101,10 @@ class RespCommandsTest {
             byte[] buf = new byte[pad + cmd.length];
             System.arraycopy(cmd, 0, buf, pad, cmd.length);
             for (int k = pad; k < buf.length; k++) {
-                assertThat(RespCommands.parse(buf, pad, k)).as("seed=" + seed + "L iter=" + iter + " prefix " + (k - pad))
+                assertThat(parse(buf, pad, k)).as("seed=" + seed + "L iter=" + iter + " prefix " + (k - pad))
                         .isNull();
             }
-            assertThat(RespCommands.parse(buf, pad, buf.length)).isNotNull();
+            assertThat(parse(buf, pad, buf.length)).isNotNull();
         }
     }
 
@@ -94,13 +121,13 @@ class RespCommandsTest {
         byte[] buf = out.toByteArray();
         int p = 0;
         for (int i = 0; i < all.length; i++) {
-            RespCommands.Parsed c = RespCommands.parse(buf, p, buf.length);
+            RespCommands.Parsed c = parse(buf, p, buf.length);
             assertThat(c).as("seed=" + seed + "L command " + i).isNotNull();
             assertThat(c.argv()).as("seed=" + seed + "L command " + i).isDeepEqualTo(all[i]);
             p += c.length();
         }
         assertThat(p).isEqualTo(buf.length);
-        assertThat(RespCommands.parse(buf, p, buf.length)).isNull();
+        assertThat(parse(buf, p, buf.length)).isNull();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -131,7 +158,7 @@ class RespCommandsTest {
             byte[] buf = new byte[pad + bytes.length];
             Arrays.fill(buf, 0, pad, (byte) '?');
             System.arraycopy(bytes, 0, buf, pad, bytes.length);
-            assertThatThrownBy(() -> RespCommands.parse(buf, pad, buf.length))
+            assertThatThrownBy(() -> parse(buf, pad, buf.length))
                     .isInstanceOf(MalformedCommandException.class)
                     .hasMessageContaining(reason)
                     .satisfies(e -> assertThat(((MalformedCommandException) e).position()).as("position").isEqualTo(position));
@@ -149,6 +176,11 @@ class RespCommandsTest {
         long allocated = mx.getThreadAllocatedBytes(tid) - before;
         // A corrupt count must not make recovery or a reader allocate gigabytes.
         assertThat(allocated).as("bytes allocated").isLessThan(1 << 20);
+        java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(buf.length).put(buf).clear();
+        RespCommands.parse(direct, 0, 1); // warm up
+        before = mx.getThreadAllocatedBytes(tid);
+        assertThat(RespCommands.parse(direct, 0, buf.length)).isNull();
+        assertThat(mx.getThreadAllocatedBytes(tid) - before).as("bytes allocated, direct buffer").isLessThan(1 << 20);
     }
 
     @Test

@@ -62,10 +62,24 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Whole commands read from the stream: their bytes as received, and each one's arguments and
-     * length (command {@code i} is {@code bytes[sum(lengths[0..i)), +lengths[i])}).
+     * Whole commands read from the stream: their bytes as received, still in the network buffer
+     * they arrived in (a retained slice of it: no copy), and each one's arguments, copied out once,
+     * and length (command {@code i} is {@code bytes} from {@code sum(lengths[0..i))}, {@code
+     * lengths[i]} long). The consumer owns {@code bytes} and calls {@link #release()} once it has
+     * applied the chunk (or dropped it), after it has written the bytes to its log.
+     *
+     * @param size the bytes of the chunk ({@code bytes.readableBytes()} when made)
      */
-    public record StreamChunk(byte[] bytes, List<byte[][]> commands, int[] lengths) {
+    public record StreamChunk(ByteBuf bytes, List<byte[][]> commands, int[] lengths, int size) {
+
+        public StreamChunk(ByteBuf bytes, List<byte[][]> commands, int[] lengths) {
+            this(bytes, commands, lengths, bytes.readableBytes());
+        }
+
+        /** Gives the network buffer back. Once, any thread. */
+        public void release() {
+            bytes.release();
+        }
     }
 
     private enum State { PONG, AUTH, PORT, CAPA, PSYNC, RDB_HEADER, RDB_BODY, LOADING, STREAMING, FAILED }
@@ -86,8 +100,14 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
     private final Listener listener;
     private ChannelHandlerContext ctx;
     private State state = State.PONG;
+    /** What the handshake and the RDB read (lines, file bytes); {@code have} bytes of it are unread. */
     private byte[] buf = new byte[16 * 1024];
     private int have;
+    /**
+     * While streaming: the bytes received and not yet handed over (at most the start of a command),
+     * in Netty's buffers, which the commands framed from them are sliced from (see {@link #stream}).
+     */
+    private ByteBuf cumulation;
     private volatile long lastIoMs = System.currentTimeMillis();
     private volatile long rdbReceivedBytes;
 
@@ -129,22 +149,75 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
-        try {
-            lastIoMs = System.currentTimeMillis();
-            int n = in.readableBytes();
-            ensure(n);
-            in.readBytes(buf, have, n);
-            have += n;
-        } finally {
-            in.release();
+        lastIoMs = System.currentTimeMillis();
+        if (state == State.STREAMING && have == 0) {
+            cumulate(in);
+        } else {
+            try {
+                int n = in.readableBytes();
+                ensure(n);
+                in.readBytes(buf, have, n);
+                have += n;
+            } finally {
+                in.release();
+            }
         }
         process();
     }
 
+    /**
+     * Adds {@code in} (released here) after the stream bytes not yet framed. They are copied into
+     * a direct block of {@value #BLOCK_BYTES} bytes, filled read after read: a command that
+     * straddles two reads is then whole in one buffer without a merge per read, and the chunks
+     * handed over are slices of the block. Only the bytes past its writer index are ever written,
+     * so the slices still held by the engine never change; when a read does not fit, the pending
+     * start of a command moves to a new block and the old one is freed with its last slice.
+     */
+    private void cumulate(ByteBuf in) {
+        try {
+            int n = in.readableBytes();
+            ByteBuf c = cumulation;
+            if (c != null && c.capacity() - c.writerIndex() >= n) {
+                c.writeBytes(in);
+                return;
+            }
+            int pending = c == null ? 0 : c.readableBytes();
+            // Twice what is needed when that is more than a block: a huge command is gathered in
+            // amortised linear time, not copied again at every read.
+            long need = (long) pending + n;
+            ByteBuf next = ctx.alloc().directBuffer(need <= BLOCK_BYTES / 2 ? BLOCK_BYTES
+                    : (int) Math.min(Integer.MAX_VALUE - 16, 2 * need));
+            if (c != null) {
+                next.writeBytes(c);
+                c.release();
+            }
+            next.writeBytes(in);
+            cumulation = next;
+        } finally {
+            in.release();
+        }
+    }
+
+    /** Size of the blocks the stream is gathered in (a larger command gets a block of its size). */
+    static final int BLOCK_BYTES = 1 << 20;
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closeRdb(true);
+        releaseCumulation();
         ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseCumulation();
+    }
+
+    private void releaseCumulation() {
+        if (cumulation != null) {
+            cumulation.release();
+            cumulation = null;
+        }
     }
 
     @Override
@@ -391,27 +464,44 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Frames whole commands and hands them over. */
+    /**
+     * Frames whole commands and hands them over: their arguments copied out of the network buffer
+     * (the one copy the engine needs, as it keeps values), their bytes as a slice of it, which the
+     * consumer writes to its log from there. What follows the last whole command stays pending.
+     */
     private boolean stream() throws MalformedCommandException {
+        if (have > 0) {
+            // Stream bytes that came in one read with the end of the handshake or of the RDB.
+            ByteBuf early = ctx.alloc().buffer(have);
+            early.writeBytes(buf, 0, have);
+            have = 0;
+            buf = new byte[0]; // not needed again on this link
+            cumulate(early);
+        }
+        ByteBuf c = cumulation;
+        if (c == null) {
+            return false;
+        }
+        int readable = c.readableBytes();
+        java.nio.ByteBuffer view = c.nioBuffer(c.readerIndex(), readable);
         int p = 0;
         List<byte[][]> cmds = new ArrayList<>();
         int[] lengths = new int[16];
-        while (p < have) {
-            RespCommands.Parsed c = RespCommands.parse(buf, p, have);
-            if (c == null) {
+        while (p < readable) {
+            RespCommands.Parsed cmd = RespCommands.parse(view, p, readable);
+            if (cmd == null) {
                 break;
             }
             if (cmds.size() == lengths.length) {
                 lengths = Arrays.copyOf(lengths, lengths.length * 2);
             }
-            lengths[cmds.size()] = c.length();
-            cmds.add(c.argv());
-            p += c.length();
+            lengths[cmds.size()] = cmd.length();
+            cmds.add(cmd.argv());
+            p += cmd.length();
         }
         if (p > 0) {
-            byte[] bytes = Arrays.copyOf(buf, p);
-            consume(p);
-            if (unappliedBytes.addAndGet(bytes.length) > MAX_UNAPPLIED_BYTES && !throttled) {
+            ByteBuf bytes = c.readRetainedSlice(p);
+            if (unappliedBytes.addAndGet(p) > MAX_UNAPPLIED_BYTES && !throttled) {
                 throttled = true;
                 ctx.channel().config().setAutoRead(false);
             }
@@ -428,6 +518,7 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
         }
         state = State.FAILED;
         closeRdb(true);
+        releaseCumulation();
         listener.failed(reason);
         if (ctx != null) {
             ctx.close();

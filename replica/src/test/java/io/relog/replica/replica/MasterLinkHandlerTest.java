@@ -3,6 +3,8 @@ package io.relog.replica.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,10 @@ class MasterLinkHandlerTest {
     private final List<byte[]> rdbs = new ArrayList<>();
     private final List<String> commands = new ArrayList<>();
     private final java.io.ByteArrayOutputStream streamBytes = new java.io.ByteArrayOutputStream();
+    private final List<byte[][]> argvs = new ArrayList<>();
+    /** Chunks are kept unreleased (as an engine behind the link does) until the test lets go. */
+    private boolean holdChunks;
+    private final List<MasterLinkHandler.StreamChunk> held = new ArrayList<>();
 
     private MasterLinkHandler handler(String pass) {
         return new MasterLinkHandler(new MasterLinkHandler.Handshake("", pass, 7777, "a".repeat(40), 99, dir),
@@ -50,13 +56,19 @@ class MasterLinkHandlerTest {
 
                     @Override
                     public void stream(MasterLinkHandler.StreamChunk chunk) {
-                        streamBytes.writeBytes(chunk.bytes());
+                        streamBytes.writeBytes(ByteBufUtil.getBytes(chunk.bytes()));
                         int sum = 0;
                         for (int i = 0; i < chunk.commands().size(); i++) {
                             commands.add(new String(chunk.commands().get(i)[0], StandardCharsets.US_ASCII));
+                            argvs.add(chunk.commands().get(i));
                             sum += chunk.lengths()[i];
                         }
-                        assertThat(sum).isEqualTo(chunk.bytes().length);
+                        assertThat(sum).isEqualTo(chunk.size()).isEqualTo(chunk.bytes().readableBytes());
+                        if (holdChunks) {
+                            held.add(chunk);
+                        } else {
+                            chunk.release();
+                        }
                     }
 
                     @Override
@@ -195,5 +207,61 @@ class MasterLinkHandlerTest {
         assertThat(ch.config().isAutoRead()).isTrue();
         assertThat(streamBytes.size()).isEqualTo(handed);
         ch.finishAndReleaseAll();
+    }
+
+    /**
+     * A long stream of random commands, read in random pieces (from pooled direct buffers, as the
+     * network delivers it) while the consumer keeps some chunks unreleased: every command comes out
+     * whole with its arguments, the chunks' bytes are the stream byte for byte, and every buffer
+     * is released once the chunks are.
+     */
+    @Test
+    void theStreamIsFramedExactlyWhateverThePiecesAndHeldChunks() throws Exception {
+        for (long seed = 0; seed < 20; seed++) {
+            Random rnd = new Random(seed);
+            holdChunks = true;
+            MasterLinkHandler h = handler("");
+            EmbeddedChannel ch = new EmbeddedChannel(h);
+            feed(ch, h, ("+PONG\r\n+OK\r\n+OK\r\n+CONTINUE\r\n").getBytes(StandardCharsets.US_ASCII), rnd);
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            List<byte[][]> sentArgv = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                byte[][] argv = new byte[1 + rnd.nextInt(4)][];
+                for (int j = 0; j < argv.length; j++) {
+                    argv[j] = new byte[rnd.nextInt(10) == 0 ? rnd.nextInt(40_000) : rnd.nextInt(30)];
+                    rnd.nextBytes(argv[j]);
+                }
+                sentArgv.add(argv);
+                all.writeBytes(io.relog.log.resp.RespCommands.encode(argv));
+            }
+            byte[] bytes = all.toByteArray();
+            List<ByteBuf> fed = new ArrayList<>();
+            int p = 0;
+            while (p < bytes.length) {
+                int n = 1 + rnd.nextInt(Math.min(bytes.length - p, rnd.nextBoolean() ? 100 : 70_000));
+                ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(n + rnd.nextInt(100));
+                b.writeBytes(bytes, p, n);
+                fed.add(b);
+                ch.writeInbound(b);
+                p += n;
+                if (rnd.nextInt(3) == 0) {
+                    held.forEach(MasterLinkHandler.StreamChunk::release);
+                    held.clear();
+                }
+            }
+            assertThat(streamBytes.toByteArray()).as("seed " + seed).isEqualTo(bytes);
+            assertThat(argvs).as("seed " + seed).hasSize(sentArgv.size());
+            for (int i = 0; i < sentArgv.size(); i++) {
+                assertThat(argvs.get(i)).as("seed " + seed + " command " + i).isDeepEqualTo(sentArgv.get(i));
+            }
+            held.forEach(MasterLinkHandler.StreamChunk::release);
+            held.clear();
+            ch.finishAndReleaseAll();
+            for (ByteBuf b : fed) {
+                assertThat(b.refCnt()).as("seed " + seed + ": a buffer read was not released").isZero();
+            }
+            argvs.clear();
+            streamBytes.reset();
+        }
     }
 }
