@@ -104,9 +104,28 @@ public final class CommandLog implements AutoCloseable {
         maybePreallocate();
     }
 
+    /**
+     * Whether the preallocator zero-fills (with {@link LogOptions#preallocate()}): the owner turns
+     * it off when no reply waits for an fsync ({@code appendfsync everysec} or {@code no}), where
+     * writing every byte twice (zeros, then data) buys nothing anyone waits for.
+     */
+    private volatile boolean preallocationWanted = true;
+
+    /**
+     * Turns zero-filling ahead of the writes on or off (it only ever runs with {@link
+     * LogOptions#preallocate()}). Turned off, the space already filled is used up, and cut off at
+     * the next roll or close as always. Any thread.
+     */
+    public void setPreallocation(boolean on) {
+        preallocationWanted = on;
+        if (on && !closed) {
+            maybePreallocate();
+        }
+    }
+
     /** Asks the preallocating thread to zero-fill ahead of the active segment's end if it runs low. */
     private void maybePreallocate() {
-        if (preallocator == null) {
+        if (preallocator == null || !preallocationWanted) {
             return;
         }
         long chunk = options.preallocationChunk();

@@ -81,6 +81,7 @@ public final class LogWriter implements Propagation {
         this.syncer = new LogSyncer(commandLog, policy(), this::synced, this::syncFailed);
         syncer.durationListener = fsyncListener;
         commandLog.setReadersSeeUnsynced(policy() != LogSyncer.Policy.ALWAYS);
+        commandLog.setPreallocation(policy() == LogSyncer.Policy.ALWAYS);
         syncer.start();
     }
 
@@ -123,6 +124,9 @@ public final class LogWriter implements Propagation {
         if (syncer != null) {
             syncer.policy(policy());
             commandLog.setReadersSeeUnsynced(policy() != LogSyncer.Policy.ALWAYS);
+            // Zero-filling ahead makes the fsyncs replies wait for cheaper; without such replies
+            // it would only write every byte twice (a replica catching up paid ~15% of its CPU).
+            commandLog.setPreallocation(policy() == LogSyncer.Policy.ALWAYS);
             if (policy() == LogSyncer.Policy.ALWAYS) {
                 syncer.request();
             }
