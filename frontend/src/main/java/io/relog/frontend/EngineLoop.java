@@ -210,6 +210,14 @@ public final class EngineLoop implements Runnable {
         enqueue(new Batch(conn, items));
     }
 
+    /**
+     * A task that owns something to give back (a network buffer): if the loop stops before running
+     * it, {@link #drop()} is called instead, on the engine thread or after it let go.
+     */
+    public interface OwningTask extends Runnable {
+        void drop();
+    }
+
     /** Runs {@code task} on the engine thread, in order with the batches submitted before it. Any thread. */
     public void execute(Runnable task) {
         enqueue(task);
@@ -640,6 +648,8 @@ public final class EngineLoop implements Runnable {
         while ((o = queue.poll()) != null) {
             if (o instanceof Batch b) {
                 b.conn().pendingCommands.addAndGet(-b.items().size());
+            } else if (o instanceof OwningTask t) {
+                t.drop();
             }
         }
         for (ClientConnection c : touched) {

@@ -418,13 +418,21 @@ final class ReplicationReplica {
         @Override
         public void stream(MasterLinkHandler.StreamChunk chunk) {
             MasterLinkHandler l = link;
-            state.loop.execute(() -> {
-                try {
-                    if (gen == generation && active()) {
-                        apply(chunk);
+            state.loop.execute(new EngineLoop.OwningTask() {
+                @Override
+                public void run() {
+                    try {
+                        if (gen == generation && active()) {
+                            apply(chunk);
+                        }
+                    } finally {
+                        drop();
                     }
-                } finally {
-                    chunk.release(); // its bytes are in the log (or dropped with the link)
+                }
+
+                @Override
+                public void drop() {
+                    chunk.release(); // the log writer holds what it still has to write
                     l.applied(chunk.size()); // the link reads on once the engine catches up
                 }
             });
@@ -548,9 +556,10 @@ final class ReplicationReplica {
     // ------------------------------------------------------------------------------ streaming
 
     /**
-     * Applies a chunk's commands in order and hands their bytes to the log: each run of commands
-     * outside a transaction as one slice of the received buffer, written from there (no copy);
-     * a transaction's bytes are held until its {@code EXEC} has run, then logged whole.
+     * Applies a chunk's commands in order and hands their bytes to the log writer: each run of
+     * commands outside a transaction as a slice of the received buffer (no copy), which the
+     * writer writes with the rest of the iteration's as one batch when the iteration ends; a
+     * transaction's bytes are held until its {@code EXEC} has run, then handed over whole.
      */
     private void apply(MasterLinkHandler.StreamChunk chunk) {
         Engine e = state.engine();
@@ -576,7 +585,7 @@ final class ReplicationReplica {
             }
             if (master.inTransaction() || pending.size() > 0) {
                 if (runCommands > 0) {
-                    state.writer.appendRaw(bytes.nioBuffer(base + runStart, pos - runStart), runCommands, runDb, false);
+                    state.writer.appendRaw(bytes.retainedSlice(base + runStart, pos - runStart), runCommands, runDb, false);
                     runCommands = 0;
                 }
                 if (pending.size() == 0) {
@@ -605,7 +614,7 @@ final class ReplicationReplica {
             }
         }
         if (runCommands > 0) {
-            state.writer.appendRaw(bytes.nioBuffer(base + runStart, pos - runStart), runCommands, runDb, false);
+            state.writer.appendRaw(bytes.retainedSlice(base + runStart, pos - runStart), runCommands, runDb, false);
         }
         e.propagator().assumeSelected(master.db());
     }

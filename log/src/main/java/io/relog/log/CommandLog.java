@@ -294,12 +294,12 @@ public final class CommandLog implements AutoCloseable {
     }
 
     /**
-     * Appends the remaining bytes of {@code bytes} as one batch at {@link #endOffset()}, as
-     * {@link #append(BatchBuilder, long)} does with a built batch: for bytes that already are the
-     * stream, as a replica receives them from its master, written from the caller's buffer (a
-     * direct one goes to the file without a copy) with its checksum computed here, in one pass.
-     * {@code bytes} must hold whole commands, and a transaction only whole. Appending thread; the
-     * buffer's position is advanced past what was written, and it is not kept after the call.
+     * Appends the remaining bytes of {@code parts}, in order, as one batch at {@link #endOffset()},
+     * as {@link #append(BatchBuilder, long)} does with a built batch: for bytes that already are
+     * the stream, as a replica receives them from its master, written from the caller's buffers
+     * (direct ones go to the file without a copy) with the checksum computed here. Together they
+     * must hold whole commands, and a transaction only whole. Appending thread; the buffers'
+     * positions are advanced past what was written, and they are not kept after the call.
      *
      * @param commands the number of commands in {@code bytes}
      * @param startDb  the database the stream has selected at the first byte, or -1 if none
@@ -307,40 +307,63 @@ public final class CommandLog implements AutoCloseable {
      * @return the new end offset
      * @throws IOException as {@link #append(BatchBuilder, long)}
      */
-    public long appendRaw(java.nio.ByteBuffer bytes, int commands, int startDb, int flags, long nowMs)
+    public long appendRaw(java.nio.ByteBuffer[] parts, int commands, int startDb, int flags, long nowMs)
             throws IOException {
-        if (!bytes.hasRemaining()) {
+        long length = 0;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        for (java.nio.ByteBuffer b : parts) {
+            length += b.remaining();
+            crc.update(b.duplicate());
+        }
+        if (length == 0) {
             return endOffset;
+        }
+        if (length > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("batch larger than 2 GiB");
         }
         if (closed) {
             throw new IOException("log is closed");
         }
         lastTimestamp = Math.max(lastTimestamp, nowMs);
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        crc.update(bytes.duplicate());
-        BatchEntry e = new BatchEntry(endOffset, bytes.remaining(), lastTimestamp, startDb, commands, flags,
+        BatchEntry e = new BatchEntry(endOffset, (int) length, lastTimestamp, startDb, commands, flags,
                 (int) crc.getValue());
         endOffset = e.endOffset();
         if (!unwritten.isEmpty()) {
-            unwritten.add(new Unwritten(e, rest(bytes)));
+            unwritten.add(new Unwritten(e, rest(parts)));
             throw writeError;
         }
-        write(e, bytes, nowMs);
+        write(e, parts, nowMs);
         return endOffset;
     }
 
-    private static byte[] rest(java.nio.ByteBuffer b) {
-        byte[] rest = new byte[b.remaining()];
-        b.get(rest);
+    /** What is left of {@code parts}, in one array (a batch kept for {@link #retryWrites}). */
+    private static byte[] rest(java.nio.ByteBuffer... parts) {
+        int n = 0;
+        for (java.nio.ByteBuffer b : parts) {
+            n += b.remaining();
+        }
+        byte[] rest = new byte[n];
+        int at = 0;
+        for (java.nio.ByteBuffer b : parts) {
+            int k = b.remaining();
+            b.get(rest, at, k);
+            at += k;
+        }
         return rest;
     }
 
     private void write(BatchEntry e, java.nio.ByteBuffer bytes, long nowMs) throws IOException {
+        write(e, new java.nio.ByteBuffer[] {bytes}, nowMs);
+    }
+
+    private void write(BatchEntry e, java.nio.ByteBuffer[] parts, long nowMs) throws IOException {
         LogSegment s = active;
         try {
-            s.write(bytes);
+            for (java.nio.ByteBuffer b : parts) {
+                s.write(b);
+            }
         } catch (IOException ex) {
-            unwritten.add(new Unwritten(e, rest(bytes))); // the segment counts what was written
+            unwritten.add(new Unwritten(e, rest(parts))); // the segment counts what was written
             writeError = ex;
             throw ex;
         }

@@ -147,7 +147,7 @@ public final class LogWriter implements Propagation {
      * far ends (a client's {@code woff} for WAIT). Engine thread.
      */
     public long streamEnd() {
-        return commandLog.endOffset() + batch.size();
+        return commandLog.endOffset() + batch.size() + rawBytes;
     }
 
     /**
@@ -197,38 +197,64 @@ public final class LogWriter implements Propagation {
      * @param transaction whether the bytes hold a {@code MULTI}
      */
     public void appendRaw(byte[] bytes, int off, int len, int commandCount, int streamDb, boolean transaction) {
-        appendRaw(java.nio.ByteBuffer.wrap(bytes, off, len), commandCount, streamDb, transaction);
+        appendRaw(io.netty.buffer.Unpooled.wrappedBuffer(bytes, off, len), commandCount, streamDb, transaction);
     }
 
     /**
-     * Appends the remaining bytes of {@code bytes}, {@code commandCount} whole commands of the
-     * master's stream, to the log at once as one batch of their own (see {@link
-     * CommandLog#appendRaw}): written from the caller's buffer, so the bytes a replica receives
-     * reach the file with no copy in user space, and the buffer is free again when this returns.
-     * As with a built batch, the syncer and the readers hear of it when the iteration ends.
-     * Engine thread, in replica mode (its iterations build no batch of their own: what the engine
-     * propagates is dropped).
+     * Adds {@code bytes}, {@code commandCount} whole commands of the master's stream, to the
+     * iteration's batch without copying them: the writer takes over the buffer (releases it once
+     * written), and {@link #afterIteration} writes all the iteration's buffers as one batch,
+     * straight from them (see {@link CommandLog#appendRaw}), so the bytes a replica receives reach
+     * the file with no copy in user space. The caller hands a transaction only whole. Engine
+     * thread, in replica mode (what the engine propagates is dropped then, so no built batch
+     * competes).
+     *
+     * @param streamDb    the database the master's stream has selected before the first byte
+     * @param transaction whether the bytes hold a {@code MULTI}
      */
-    public void appendRaw(java.nio.ByteBuffer bytes, int commandCount, int streamDb, boolean transaction) {
-        if (!batch.isEmpty()) {
-            afterIteration(); // keeps the log in order, should a built batch be pending
+    public void appendRaw(io.netty.buffer.ByteBuf bytes, int commandCount, int streamDb, boolean transaction) {
+        if (rawBuffers.isEmpty()) {
+            rawStartDb = streamDb;
         }
-        rawAppended = true;
-        long start = System.nanoTime();
-        long writtenBefore = commandLog.writtenOffset();
-        try {
-            commandLog.appendRaw(bytes, commandCount, streamDb, transaction ? io.relog.log.BatchEntry.TRANSACTION : 0,
-                    System.currentTimeMillis());
-        } catch (IOException e) {
-            writeFailed(e);
-        }
-        appends++;
-        appendNanos += System.nanoTime() - start;
-        appendedBytes += commandLog.writtenOffset() - writtenBefore;
+        rawBuffers.add(bytes);
+        rawBytes += bytes.readableBytes();
+        rawCommands += commandCount;
+        rawTransaction |= transaction;
     }
 
-    /** Batches were appended by {@link #appendRaw} in this iteration. */
-    private boolean rawAppended;
+    /** The iteration's stream bytes from the master ({@link #appendRaw}), not yet written. Engine thread. */
+    private final java.util.ArrayList<io.netty.buffer.ByteBuf> rawBuffers = new java.util.ArrayList<>();
+    private long rawBytes;
+    private int rawCommands;
+    private int rawStartDb;
+    private boolean rawTransaction;
+
+    /** Writes the iteration's stream bytes as one batch and lets go of their buffers. */
+    private void writeRaw(long now) {
+        java.nio.ByteBuffer[] parts = new java.nio.ByteBuffer[rawBuffers.size()];
+        for (int i = 0; i < parts.length; i++) {
+            io.netty.buffer.ByteBuf b = rawBuffers.get(i);
+            parts[i] = b.nioBuffer(b.readerIndex(), b.readableBytes());
+        }
+        try {
+            commandLog.appendRaw(parts, rawCommands, rawStartDb, rawTransaction ? io.relog.log.BatchEntry.TRANSACTION : 0,
+                    now);
+        } catch (IOException e) {
+            writeFailed(e); // the log kept a copy of what is not written yet
+        } finally {
+            releaseRaw();
+        }
+    }
+
+    private void releaseRaw() {
+        for (io.netty.buffer.ByteBuf b : rawBuffers) {
+            b.release();
+        }
+        rawBuffers.clear();
+        rawBytes = 0;
+        rawCommands = 0;
+        rawTransaction = false;
+    }
 
     /**
      * Discards the log and restarts it empty at {@code offset} (a replica's full sync; see
@@ -237,6 +263,7 @@ public final class LogWriter implements Propagation {
      */
     public void resetLog(long offset) throws IOException {
         batch.clear();
+        releaseRaw();
         commandLog.reset(offset);
         writeFailure = null;
         durableOffset = offset;
@@ -249,13 +276,21 @@ public final class LogWriter implements Propagation {
      * after the iteration's commands and before its replies are released.
      */
     public void afterIteration() {
-        boolean raw = rawAppended;
-        rawAppended = false;
+        boolean raw = !rawBuffers.isEmpty();
         appendedThisIteration = raw || !batch.isEmpty();
-        if (batch.isEmpty()) {
-            if (raw) {
+        if (raw) {
+            long start = System.nanoTime();
+            long writtenBefore = commandLog.writtenOffset();
+            writeRaw(System.currentTimeMillis());
+            appends++;
+            appendNanos += System.nanoTime() - start;
+            appendedBytes += commandLog.writtenOffset() - writtenBefore;
+            if (batch.isEmpty()) {
                 afterAppend();
+                return;
             }
+        }
+        if (batch.isEmpty()) {
             return;
         }
         long now = System.currentTimeMillis();
@@ -493,6 +528,7 @@ public final class LogWriter implements Propagation {
      * stopped; any thread.
      */
     public void close() throws IOException {
+        releaseRaw(); // only if the engine stopped inside an iteration: its end never came
         if (syncer != null) {
             try {
                 syncer.stop();

@@ -108,6 +108,8 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
      * in Netty's buffers, which the commands framed from them are sliced from (see {@link #stream}).
      */
     private ByteBuf cumulation;
+    /** The channel is closed: nothing more is gathered (its buffers were given back). Event loop. */
+    private boolean inactive;
     private volatile long lastIoMs = System.currentTimeMillis();
     private volatile long rdbReceivedBytes;
 
@@ -203,6 +205,7 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        inactive = true; // a resume() still queued must not gather bytes again
         closeRdb(true);
         releaseCumulation();
         ctx.fireChannelInactive();
@@ -210,6 +213,7 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        inactive = true;
         releaseCumulation();
     }
 
@@ -228,8 +232,8 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
     /** Continues reading after {@link Listener#rdbReceived}: the new data set is in place. Any thread. */
     public void resume() {
         ctx.channel().eventLoop().execute(() -> {
-            if (state != State.LOADING) {
-                return;
+            if (state != State.LOADING || inactive) {
+                return; // the link dropped while the RDB was loading: a new one syncs again
             }
             state = State.STREAMING;
             process();
@@ -470,6 +474,9 @@ public final class MasterLinkHandler extends ChannelInboundHandlerAdapter {
      * consumer writes to its log from there. What follows the last whole command stays pending.
      */
     private boolean stream() throws MalformedCommandException {
+        if (inactive) {
+            return false;
+        }
         if (have > 0) {
             // Stream bytes that came in one read with the end of the handshake or of the RDB.
             ByteBuf early = ctx.alloc().buffer(have);

@@ -264,4 +264,59 @@ class MasterLinkHandlerTest {
             streamBytes.reset();
         }
     }
+
+    /** Closing the link lets go of its buffers: once the consumer released its chunks, none is left allocated. */
+    @Test
+    void closingTheLinkFreesItsBuffersOnceTheChunksAreReleased() throws Exception {
+        holdChunks = true;
+        MasterLinkHandler h = handler("");
+        EmbeddedChannel ch = new EmbeddedChannel(h);
+        feed(ch, h, ("+PONG\r\n+OK\r\n+OK\r\n+CONTINUE\r\n").getBytes(StandardCharsets.US_ASCII), new Random(5));
+        byte[] cmd = io.relog.log.resp.RespCommands.encode("SET", "k", "v".repeat(3000));
+        for (int i = 0; i < 50; i++) {
+            ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer();
+            b.writeBytes(cmd, 0, cmd.length - 7); // each read ends inside a command
+            b.writeBytes(cmd, cmd.length - 7, 7);
+            b.writeBytes(cmd, 0, 10);
+            ch.writeInbound(b);
+            ByteBuf rest = PooledByteBufAllocator.DEFAULT.directBuffer();
+            rest.writeBytes(cmd, 10, cmd.length - 10);
+            ch.writeInbound(rest);
+        }
+        assertThat(held).isNotEmpty();
+        List<ByteBuf> roots = new ArrayList<>();
+        for (MasterLinkHandler.StreamChunk c : held) {
+            roots.add(c.bytes().unwrap());
+        }
+        ch.close();
+        held.forEach(MasterLinkHandler.StreamChunk::release);
+        held.clear();
+        for (ByteBuf root : roots) {
+            assertThat(root.refCnt()).as("a block of the closed link").isZero();
+        }
+        ch.finishAndReleaseAll();
+    }
+
+    /**
+     * The link drops while the RDB loads and the server resumes it afterwards (its resume was
+     * already on its way): the stream bytes read with the RDB's end are not gathered into a buffer
+     * nobody would release.
+     */
+    @Test
+    void aResumeAfterTheLinkDroppedGathersNothing() throws Exception {
+        holdChunks = false;
+        MasterLinkHandler h = handler("");
+        EmbeddedChannel ch = new EmbeddedChannel(h);
+        byte[] rdb = "REDIS0010-not-really".getBytes(StandardCharsets.US_ASCII);
+        ch.writeInbound(Unpooled.wrappedBuffer(("+PONG\r\n+OK\r\n+OK\r\n+FULLRESYNC " + "c".repeat(40) + " 0\r\n$"
+                + rdb.length + "\r\n" + new String(rdb, StandardCharsets.US_ASCII) + "*1\r\n$4\r\nPING\r\n")
+                .getBytes(StandardCharsets.US_ASCII)));
+        assertThat(rdbs).hasSize(1);
+        assertThat(ch.config().isAutoRead()).isFalse();
+        ch.close();
+        h.resume();
+        ch.runPendingTasks();
+        assertThat(commands).isEmpty();
+        ch.finishAndReleaseAll();
+    }
 }
