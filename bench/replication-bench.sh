@@ -13,7 +13,9 @@
 #     the master's log files (sendfile) while applying them. Prints MB/s (10^6 bytes/s of stream)
 #     and checks that the master counted a partial resync and no second full one. Target >= 300.
 #     Also prints the CPU time the replica and the master used meanwhile (from /proc), and MB per
-#     replica CPU-second: on a busy machine that says more than the wall-clock rate.
+#     replica CPU-second: on a busy machine that says more than the wall-clock rate; and the
+#     replica's CPU by thread (user/system; threads that ended meanwhile, such as a JIT compiler
+#     thread the JVM retired, are in the total but not listed).
 #     The master's log was just written, so it is most likely in the page cache: the number is
 #     what serving a recent backlog costs, not a cold disk read (dropping the cache needs root;
 #     run `sync; echo 3 > /proc/sys/vm/drop_caches` by hand between fill and catch-up for that).
@@ -122,6 +124,14 @@ await_in_sync() {
 now() { date +%s.%N; }
 # cpu_seconds PID: user + system CPU time the process has used so far
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"; }
+# thread_cpu PID: "<name>#<tid> <user s> <system s>" per thread (fields after the command name)
+thread_cpu() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    awk -v hz="$(getconf CLK_TCK)" -v id="$(tr ' ' '_' < "$t/comm")#${t##*/}" \
+      '{sub(/^.*\) /, ""); print id, $12 / hz, $13 / hz}' "$t/stat" 2>/dev/null || true
+  done
+}
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 ratio() { echo "$1 $2" | awk '{printf "%.2f", ($2>0)?$1/$2:0}'; }
 
@@ -143,10 +153,15 @@ if [ "$only" != throughput ]; then
   # Started as a master on its own directory (a clean stop keeps its replication ID), then told to follow.
   start_server relog cu-replica --appendonly yes --appendfsync everysec; r_port=$port; r_pid=$pid
   m_cpu0=$(cpu_seconds "$m_pid"); r_cpu0=$(cpu_seconds "$r_pid")
+  thread_cpu "$r_pid" > "$work/replica-threads.0"
   t0=$(now)
   redis-cli -p "$r_port" replicaof 127.0.0.1 "$m_port" >/dev/null
   await_in_sync "$m_port" "$r_port" 0.02
   t1=$(now)
+  thread_cpu "$r_pid" > "$work/replica-threads.1"
+  by_thread=$(awk 'NR == FNR {u[$1] = $2; s[$1] = $3; next}
+      {du = $2 - u[$1]; ds = $3 - s[$1]; if (du + ds >= 0.05) printf "%.2f %s %.2f+%.2f\n", du + ds, $1, du, ds}' \
+      "$work/replica-threads.0" "$work/replica-threads.1" | sort -rn | awk '{printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $3}')
   m_cpu=$(echo "$m_cpu0 $(cpu_seconds "$m_pid")" | awk '{printf "%.2f", $2 - $1}')
   r_cpu=$(echo "$r_cpu0 $(cpu_seconds "$r_pid")" | awk '{printf "%.2f", $2 - $1}')
   full_after=$(info_field "$m_port" stats sync_full)
@@ -161,7 +176,8 @@ if [ "$only" != throughput ]; then
   # replica's CPU time says what one core of it does (it applies and logs on one engine thread).
   per_cpu=$(echo "$behind $r_cpu" | awk '{printf "%.0f", ($2 > 0) ? $1 / $2 / 1e6 : 0}')
   catchup_result="$behind bytes behind, caught up in $secs s: $mbps MB/s, $kind (target >= 300 MB/s);
-          CPU used meanwhile: replica $r_cpu s ($per_cpu MB per replica CPU-second), master $m_cpu s"
+          CPU used meanwhile: replica $r_cpu s ($per_cpu MB per replica CPU-second), master $m_cpu s;
+          replica by thread (user+system s): $by_thread"
   echo "catch-up: $catchup_result"
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
