@@ -293,6 +293,35 @@ public final class ChampMap {
         return lastPrevious;
     }
 
+    /**
+     * Maps {@code key} to {@code value} (not null) with metadata word {@code meta} if it is
+     * absent; if present, changes nothing. Returns the present value, or {@code null} when it
+     * inserted. One walk down the trie where {@link #get} and then {@link #put} take two (a bulk
+     * load that must refuse duplicate keys). The map keeps {@code key} if it inserts it.
+     */
+    public Object putIfAbsent(byte[] key, Object value, int meta) {
+        if (value == null) {
+            throw new NullPointerException("value");
+        }
+        checkMutable();
+        lastPrevious = null;
+        lastChangedSize = false;
+        onlyIfAbsent = true;
+        try {
+            root = put(root, key, writerHash(key), value, meta, 0);
+        } finally {
+            onlyIfAbsent = false;
+        }
+        if (lastChangedSize) {
+            size++;
+            payloadBytes += key.length + valueBytes(value);
+        }
+        return lastPrevious;
+    }
+
+    /** Set during {@link #putIfAbsent}: a present key is reported in {@code lastPrevious} and left alone. */
+    private boolean onlyIfAbsent;
+
     /** Removes {@code key}; returns the removed value or {@code null} if absent. */
     public Object remove(byte[] key) {
         checkMutable();
@@ -631,6 +660,9 @@ public final class ChampMap {
             int i = node.collisionIndex(key);
             if (i >= 0) {
                 lastPrevious = node.slots[2 * i + 1];
+                if (onlyIfAbsent) {
+                    return node;
+                }
                 dropped(node, lastPrevious);
                 Node n = editable(node);
                 n.slots[2 * i + 1] = value;
@@ -653,6 +685,9 @@ public final class ChampMap {
             byte[] k = (byte[]) node.slots[2 * i];
             if ((int) node.meta[i] == hash && Arrays.equals(k, key)) {
                 lastPrevious = node.slots[2 * i + 1];
+                if (onlyIfAbsent) {
+                    return node;
+                }
                 droppedAt(node, bit, lastPrevious);
                 Node n = editable(node);
                 n.slots[2 * i + 1] = value;

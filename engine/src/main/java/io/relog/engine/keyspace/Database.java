@@ -180,6 +180,23 @@ public final class Database {
         return prev;
     }
 
+    /**
+     * Stores {@code value} under {@code key} with metadata word {@code meta} if the key is
+     * absent, as {@link #put} would (memory accounting, the added-key listener); if present,
+     * changes nothing. Returns whether it stored. For loading, which must refuse a duplicate key:
+     * one lookup instead of {@link #peek} then {@link #put}.
+     */
+    public boolean putIfAbsent(byte[] key, Object value, int meta) {
+        if (keys.putIfAbsent(key, value, meta) != null) {
+            return false;
+        }
+        count(value);
+        if (keyAdded != null) {
+            keyAdded.added(index, key);
+        }
+        return true;
+    }
+
     /** Told of every key {@link #put} adds to a database where it was absent (Redis' {@code dbAdd}). */
     @FunctionalInterface
     public interface KeyAdded {

@@ -48,9 +48,12 @@ class ChampMapPropertyTest {
         for (int op = 0; op < 100_000; op++) {
             String k = "k" + rnd.nextInt(keySpace);
             int choice = rnd.nextInt(100);
-            if (choice < 60) {
+            if (choice < 50) {
                 Object v = "v" + op;
                 assertThat(live.put(bytes(k), v)).as(why).isEqualTo(model.put(k, v));
+            } else if (choice < 60) {
+                Object v = "v" + op;
+                assertThat(live.putIfAbsent(bytes(k), v, op)).as(why).isEqualTo(model.putIfAbsent(k, v));
             } else if (choice < 95) {
                 assertThat(live.remove(bytes(k))).as(why).isEqualTo(model.remove(k));
             } else {
@@ -106,6 +109,9 @@ class ChampMapPropertyTest {
         ChampMap m = new ChampMap();
         for (int i = 0; i < 3; i++) {
             m.put(colliding.get(i), i);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(m.putIfAbsent(colliding.get(i).clone(), "other", 0)).isEqualTo(i);
         }
         ChampMap frozen = m.freeze();
         assertThat(m.size()).isEqualTo(3);

@@ -159,10 +159,9 @@ public final class RdbReader {
                         warnings.add("skipped empty key " + RdbFormatException.quote(key) + " in db " + db.index()
                                 + " at byte offset " + at);
                     } else {
-                        if (db.peek(key) != null) {
+                        if (!db.putIfAbsent(key, value, options.accessFor(idle, freq))) {
                             throw rdb.errorAt(at, "duplicate key in the same database");
                         }
-                        db.put(key, value, options.accessFor(idle, freq), false);
                         if (expireAt >= 0) {
                             db.setExpireAt(key, expireAt);
                         }
