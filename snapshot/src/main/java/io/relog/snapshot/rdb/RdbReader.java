@@ -78,16 +78,23 @@ public final class RdbReader {
     private RdbReader() {
     }
 
-    /** Loads the file at {@code path}. */
+    /**
+     * Loads the file at {@code path}. The file is read and checksummed ahead by a second thread
+     * (see {@link PrefetchedFile}) while this one parses and builds the databases.
+     */
     public static RdbLoad read(Path path, Options options) throws IOException {
-        try (InputStream in = Files.newInputStream(path)) {
-            return read(in, Files.size(path), options);
+        try (RdbInput rdb = RdbInput.open(path, Files.size(path))) {
+            return read(rdb, options);
         }
     }
 
     /** Loads an RDB from {@code in}, whose length is {@code length} bytes (-1 if unknown); reads up to the checksum. */
     public static RdbLoad read(InputStream in, long length, Options options) throws IOException {
-        RdbInput rdb = new RdbInput(in, length);
+        return read(new RdbInput(in, length), options);
+    }
+
+    /** Loads an RDB from {@code rdb}, up to and including the checksum. */
+    static RdbLoad read(RdbInput rdb, Options options) throws IOException {
         int version = readHeader(rdb);
         Database[] dbs = new Database[options.databases()];
         for (int i = 0; i < dbs.length; i++) {
