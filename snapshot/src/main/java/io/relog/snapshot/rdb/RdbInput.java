@@ -94,6 +94,11 @@ public final class RdbInput implements AutoCloseable {
         return base + pos;
     }
 
+    /** Bytes left before the end of the input, or -1 if its length is unknown. */
+    public long remaining() {
+        return limit < 0 ? -1 : limit - position();
+    }
+
     /** The CRC-64 of every byte consumed so far. */
     public long checksum() {
         if (file == null) {
