@@ -42,7 +42,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * and the file now shows other bytes), nothing can put it on disk: {@link #sync} throws
  * {@link LogNotDurableException} from then on and never advances; the process must restart and
  * let recovery check the log. The preallocating thread's fsync also writes back the batches' pages,
- * so it runs under the same lock and marks the same range suspect when it fails.
+ * so it never overlaps a sync's, and marks the same range suspect when it fails.
  */
 public final class CommandLog implements AutoCloseable {
 
@@ -72,6 +72,16 @@ public final class CommandLog implements AutoCloseable {
     private volatile LogNotDurableException notDurable;
 
     private final Object syncLock = new Object();
+    /**
+     * Held around every fsync of the segment files' data, by {@link #sync} (inside
+     * {@link #syncLock}) and by the preallocating thread (alone): the two fsyncs share the file's
+     * write-back errors, so they must not overlap, and the preallocator's failure must be seen by
+     * the next sync. The appending thread never takes it; {@link #reset} does not wait for a
+     * zero-fill fsync that runs while no sync does.
+     */
+    private final Object forceLock = new Object();
+    /** A zero-fill fsync failed: the bytes from the synced offset up to here are suspect. Guarded by {@link #forceLock}. */
+    private long zeroFillSuspectEnd;
     /** A segment file was created since the last sync: its directory entry must be fsynced too. */
     private volatile boolean directoryUnsynced = true;
     private final ReentrantLock waitLock = new ReentrantLock();
@@ -149,18 +159,18 @@ public final class CommandLog implements AutoCloseable {
 
     /**
      * fsyncs the zeros {@link LogSegment#preallocate} wrote. That fsync writes back the batches'
-     * dirty pages of the file as well, so it runs under the sync lock, and a failure marks the
-     * unsynced range suspect exactly as a failed {@link #sync} does: the error it consumed is not
-     * reported to the next sync.
+     * dirty pages of the file as well, and the error it reports is not reported again to the next
+     * sync; so it runs under {@link #forceLock}, and a failure marks the unsynced range suspect for
+     * the next {@link #sync}, exactly as a failed sync does.
      */
     private void forceZeroFill(LogSegment s) {
-        synchronized (syncLock) {
+        synchronized (forceLock) {
             try {
                 s.force();
             } catch (java.nio.channels.ClosedChannelException e) {
                 // Reset or closed meanwhile: the segment is gone, or closing fsyncs it.
             } catch (IOException e) {
-                suspectEnd = Math.max(suspectEnd, writtenOffset);
+                zeroFillSuspectEnd = Math.max(zeroFillSuspectEnd, writtenOffset);
             }
         }
     }
@@ -441,30 +451,33 @@ public final class CommandLog implements AutoCloseable {
                 return syncedOffset;
             }
             Long from = segments.floorKey(syncedOffset);
-            try {
-                if (suspectEnd > syncedOffset) {
-                    rewriteSuspect(from == null ? startOffset : from);
-                }
-                if (directoryUnsynced) {
-                    directoryUnsynced = false; // cleared first: a roll during the fsync sets it again
-                    try {
-                        DirectorySync.fsync(dir);
-                    } catch (IOException e) {
-                        directoryUnsynced = true;
-                        throw e;
+            synchronized (forceLock) {
+                try {
+                    suspectEnd = Math.max(suspectEnd, zeroFillSuspectEnd);
+                    if (suspectEnd > syncedOffset) {
+                        rewriteSuspect(from == null ? startOffset : from);
                     }
+                    if (directoryUnsynced) {
+                        directoryUnsynced = false; // cleared first: a roll during the fsync sets it again
+                        try {
+                            DirectorySync.fsync(dir);
+                        } catch (IOException e) {
+                            directoryUnsynced = true;
+                            throw e;
+                        }
+                    }
+                    for (LogSegment s : segments.subMap(from == null ? startOffset : from, true, target, false).values()) {
+                        s.force();
+                    }
+                } catch (LogNotDurableException e) {
+                    notDurable = e;
+                    syncError = e;
+                    throw e;
+                } catch (IOException e) {
+                    suspectEnd = Math.max(suspectEnd, target);
+                    syncError = e;
+                    throw e;
                 }
-                for (LogSegment s : segments.subMap(from == null ? startOffset : from, true, target, false).values()) {
-                    s.force();
-                }
-            } catch (LogNotDurableException e) {
-                notDurable = e;
-                syncError = e;
-                throw e;
-            } catch (IOException e) {
-                suspectEnd = Math.max(suspectEnd, target);
-                syncError = e;
-                throw e;
             }
             syncError = null;
             syncedOffset = target;
@@ -720,6 +733,9 @@ public final class CommandLog implements AutoCloseable {
             unwritten.clear();
             writeError = null;
             suspectEnd = newStartOffset; // a new log: nothing of the old one needs to reach the disk (notDurable stays)
+            synchronized (forceLock) {
+                zeroFillSuspectEnd = newStartOffset;
+            }
             LogSegment s = LogSegment.create(dir, newStartOffset);
             segments.put(s.baseOffset(), s);
             active = s;

@@ -104,9 +104,9 @@
  * at every later call and never advances, the server refuses writes with {@code -MISCONF} saying
  * the log cannot be made durable and holds the replies waiting for those bytes, and only a restart
  * helps (recovery checks every batch against its CRC). The preallocating thread's fsync of the
- * zeros it wrote also writes back the batches' pages (an fsync covers the whole file), so it runs
- * under the same lock as {@code sync} and marks the same range suspect when it fails, rather
- * than consuming the error unseen.
+ * zeros it wrote also writes back the batches' pages (an fsync covers the whole file), so it never
+ * overlaps the fsync of a {@code sync} (one lock around both, which the appending thread never
+ * takes) and marks the same range suspect when it fails, rather than consuming the error unseen.
  *
  * <h2>Reading a directory from outside the server</h2>
  *
