@@ -189,9 +189,10 @@ public final class LogSegment {
 
     /**
      * Zero-fills the next {@code chunk} bytes past the write position, so later appends overwrite
-     * allocated blocks. No fsync: the caller forces the file afterwards through the log's sync
-     * lock ({@code CommandLog}), because that fsync also writes back the batches' dirty pages, and
-     * a failure it reports concerns them (see {@link #rewriteBatches}). The preallocating thread;
+     * allocated blocks. No fsync: the caller forces the file afterwards so that the fsync never
+     * overlaps another of the same file ({@code CommandLog}'s force lock), because that fsync also
+     * writes back the batches' dirty pages, and a failure it reports concerns them (see
+     * {@link #rewriteBatches}). The preallocating thread;
      * writes that would pass the filled space meanwhile wait for it.
      */
     public void preallocate(long chunk) throws IOException {
