@@ -155,8 +155,9 @@ final class ServerState {
             return false;
         }
         io.netty.channel.ChannelOutboundBuffer out = c.channel().unsafe().outboundBuffer();
-        // Includes writes handed over from this thread and not yet run by the channel's event loop.
-        long pending = out == null ? 0 : out.totalPendingWriteBytes();
+        // Includes writes handed over from this thread and not yet run by the channel's event loop,
+        // and the replies still held for an fsync (appendfsync always).
+        long pending = (out == null ? 0 : out.totalPendingWriteBytes()) + c.heldReplyBytes;
         boolean hard = limit[0] > 0 && pending >= limit[0];
         boolean soft = false;
         if (limit[1] > 0 && pending >= limit[1]) {
