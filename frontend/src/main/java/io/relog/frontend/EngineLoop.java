@@ -126,6 +126,10 @@ public final class EngineLoop implements Runnable {
     private volatile boolean running = true;
     private volatile boolean sleeping;
     private long nextCronNanos;
+    /** Clients paused for their output that have drained, whose held commands run next (see {@link #outputDrained}). */
+    private final java.util.ArrayDeque<ClientConnection> drained = new java.util.ArrayDeque<>();
+    /** Shared mode: a {@link #drainedTick} is scheduled. Engine thread. */
+    private boolean drainedScheduled;
     /** Clients unblocked (served, timed out, CLIENT UNBLOCK) whose held commands must run next. */
     private final java.util.ArrayDeque<ClientConnection> unblocked = new java.util.ArrayDeque<>();
     /** Unix ms of the timeout wake-up scheduled on the shared event loop, or MAX_VALUE if none. */
@@ -351,9 +355,6 @@ public final class EngineLoop implements Runnable {
         if (!touched.isEmpty()) {
             flushTouched();
         }
-        if (sharedLoop != null && !unblocked.isEmpty() && !iterationScheduled.getAndSet(true)) {
-            sharedLoop.execute(this::sharedIteration); // clients the flush drained run next
-        }
     }
 
     /** Asks the loop to stop after the current iteration, without waiting (engine thread: SHUTDOWN). */
@@ -381,7 +382,7 @@ public final class EngineLoop implements Runnable {
                 countIteration(worked || cronRan, start);
                 if (!worked && running) {
                     sleeping = true;
-                    if (queue.isEmpty() && unblocked.isEmpty()) {
+                    if (queue.isEmpty() && drained.isEmpty()) {
                         long park = nextCronNanos - System.nanoTime();
                         long deadline = engine.blockedClients().nextDeadlineMs();
                         if (deadline != Long.MAX_VALUE) {
@@ -400,8 +401,11 @@ public final class EngineLoop implements Runnable {
     }
 
     private boolean drain() {
-        boolean worked = !unblocked.isEmpty();
-        resumeUnblocked(); // connections a send of the last iteration found drained
+        boolean worked = false;
+        if (sharedLoop == null && !drained.isEmpty()) {
+            worked = true;
+            resumeDrained(System.nanoTime() + DRAINED_SLICE_NANOS); // the rest after the queued batches
+        }
         Object o;
         while ((o = queue.poll()) != null) {
             worked = true;
@@ -513,7 +517,66 @@ public final class EngineLoop implements Runnable {
     void outputDrained(ClientConnection c) {
         if (c.outputPaused && !c.closed && !outputFull(c)) {
             c.outputPaused = false;
-            unblocked.add(c);
+            drained.add(c);
+            scheduleDrainedTick();
+        }
+    }
+
+    /**
+     * Shared mode: runs {@link #drainedTick} as a scheduled task, not through execute(): Netty
+     * runs it after its next pass over the sockets, so slow readers taking one more large reply
+     * each do not chain task after task while other clients' requests wait unread.
+     */
+    private void scheduleDrainedTick() {
+        if (sharedLoop != null && !drainedScheduled) {
+            drainedScheduled = true;
+            sharedLoop.schedule(this::drainedTick, 0, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Shared mode: runs the held commands of the connections whose output drained. */
+    private void drainedTick() {
+        drainedScheduled = false;
+        if (!running) {
+            return;
+        }
+        long start = System.nanoTime();
+        boolean worked = !drained.isEmpty();
+        resumeDrained(start + DRAINED_SLICE_NANOS);
+        finishIteration(worked);
+        countIteration(worked, start);
+        scheduleTimeoutWake();
+        if (!drained.isEmpty()) {
+            scheduleDrainedTick(); // the rest after the sockets had their turn
+        }
+    }
+
+    /**
+     * How long the loop resumes drained connections before it serves the others (shared mode:
+     * lets the event loop read the sockets; dedicated: runs the queued batches): each resumed
+     * connection may produce a large reply.
+     */
+    private static final long DRAINED_SLICE_NANOS = 10_000_000;
+
+    /**
+     * Runs the held commands of the connections whose output drained, each in order, until
+     * {@code deadlineNanos} ({@link System#nanoTime}) has passed; the others stay queued. Engine thread.
+     */
+    private void resumeDrained(long deadlineNanos) {
+        ClientConnection c;
+        int n = drained.size(); // the ones drained while these run wait for the next round
+        for (int i = 0; i < n && (c = drained.poll()) != null; i++) {
+            if (i > 0 && System.nanoTime() - deadlineNanos > 0) {
+                drained.addFirst(c);
+                break;
+            }
+            if (c.closed || c.outputPaused || c.held == null) {
+                continue;
+            }
+            List<Object> rest = new ArrayList<>(c.held);
+            c.held = null;
+            runItems(c, rest);
+            resumeUnblocked(); // clients those commands unblocked
         }
     }
 

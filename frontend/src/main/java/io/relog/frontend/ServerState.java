@@ -127,7 +127,8 @@ final class ServerState {
         long now = engine.clock().millis();
         for (ClientConnection c : clients.values()) {
             // As Redis 7.0: never replicas, blocked clients or pub/sub subscribers (nor CDC readers).
-            if (now - c.lastInteractionMs > timeout * 1000L && c.pendingCommands.get() == 0
+            // A client paused because it does not read its replies is idle too.
+            if (now - c.lastInteractionMs > timeout * 1000L && (c.pendingCommands.get() == 0 || c.outputPaused)
                     && !engine.blockedClients().isBlocked(c) && c.replicaLink == null && c.cdcLink == null
                     && !engine.pubsub().isSubscribed(c)) {
                 c.channel().close();
