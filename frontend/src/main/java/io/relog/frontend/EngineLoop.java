@@ -63,7 +63,10 @@ import org.slf4j.LoggerFactory;
  * to the low water mark), or when the loop itself hands the last of those bytes to the channel
  * and they fit. Every pause has such a wake-up: either the channel is unwritable, and Netty
  * reports when it is writable again, or the bytes are still in this loop, which re-checks when
- * it sends them. The check is between commands, never inside one, so a single reply larger than
+ * it sends them. Drained connections resume in slices of {@link #DRAINED_SLICE_NANOS}, each
+ * followed by the queued batches (shared mode: by a pass over the sockets, as the next slice is
+ * a scheduled task), so hundreds of slow readers each taking one more large reply do not keep
+ * other clients' requests waiting. The check is between commands, never inside one, so a single reply larger than
  * the mark (a {@code GET} of 100 MB, {@code EXEC} of a transaction) is produced whole, and a
  * transaction, a blocking command or a {@code WAIT} keeps its meaning: the pause only delays
  * when the next command of that client starts. A paused connection's held commands still count
