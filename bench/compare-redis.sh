@@ -26,7 +26,10 @@
 #   histograms, --metrics-port set and scraped by curl once a second for the whole run, as a
 #   Prometheus would) and redis-server for reference; one warm-up pass each, then --rounds rounds
 #   running each in turn, for every test (default set,get) and pipeline depth; prints median
-#   requests/s and relog-on/relog-off (target >= 0.97). Skips the memory part.
+#   requests/s and relog-on/relog-off (target >= 0.97), and beside it the servers' CPU time per
+#   request (user+system of all threads, from /proc/PID/stat) and its ratio off/on: on a shared
+#   machine other processes change wall-clock throughput by far more than 3%, but not the CPU a
+#   server spends per request. Skips the memory part.
 # --dir DIR: parent of the temp dir holding the servers' data directories. Default: $TMPDIR or
 #   /tmp, or /var/tmp if that is a tmpfs (fsync costs nothing on a tmpfs, which would make
 #   durable writes look free). The file system used is printed.
@@ -172,9 +175,20 @@ if [ "$metrics_report" = yes ]; then
   command -v curl >/dev/null || { echo "needs curl for --metrics-report" >&2; exit 2; }
   start_server redis redis "$persistence"; redis_port=$port
   RELOG_EXTRA="${RELOG_EXTRA:-} --latency-tracking no" start_server relog relog-off "$persistence"; off_port=$port
+  off_pid=$pid
   mport=$(free_port)
   RELOG_EXTRA="${RELOG_EXTRA:-} --latency-tracking yes --metrics-port $mport" start_server relog relog-on "$persistence"
-  on_port=$port
+  on_port=$port; on_pid=$pid
+  # CPU time of a server process (all its threads), in clock ticks: what a run cost the server,
+  # which the other processes on a shared machine cannot inflate the way they do wall time.
+  ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+  hz=$(getconf CLK_TCK)
+  # cpu_rps PORT PID TEST P -> "rps cpu_us_per_request"
+  cpu_rps() {
+    local t0 t1 r
+    t0=$(ticks "$2"); r=$(rps "$1" "$3" "$4"); t1=$(ticks "$2")
+    echo "$r $(awk -v d=$((t1 - t0)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.3f", d * 1e6 / hz / n}')"
+  }
   curl -sf "http://127.0.0.1:$mport/metrics" | grep -q '^relog_commands_calls_total' \
     || { echo "relog-on: no metrics on port $mport" >&2; exit 1; }
   (while :; do curl -sf -o /dev/null "http://127.0.0.1:$mport/metrics" || true; sleep 1; done) &
@@ -183,17 +197,25 @@ if [ "$metrics_report" = yes ]; then
     for p in $pipelines; do for q in $redis_port $off_port $on_port; do rps "$q" "$t" "$p" >/dev/null; done; done
   done
   echo "metrics cost: redis-server $(redis-server --version | awk '{print $3}') vs Relog off/on; clients=$clients requests=$requests rounds=$rounds persistence=$persistence ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-}"
-  printf '%-8s %3s %12s %14s %14s %8s  %s\n' test P redis_rps relog_off_rps relog_on_rps on/off "target >= 0.97"
+  echo "rps: median requests/s; cpu: median server CPU microseconds per request (user+system, all threads," \
+       "from /proc; resolution 1/$hz s per run); cpu off/on is the throughput ratio the CPU cost implies"
+  printf '%-8s %3s %10s %10s %10s %8s %8s %8s %8s  %s\n' test P redis_rps off_rps on_rps on/off off_cpu on_cpu \
+      "cpu off/on" "target >= 0.97 (rps; cpu)"
   for t in ${tests//,/ }; do
     for p in $pipelines; do
-      r=(); f=(); o=()
+      r=(); f=(); o=(); fc=(); oc=()
       for _ in $(seq 1 "$rounds"); do
-        r+=("$(rps "$redis_port" "$t" "$p")"); f+=("$(rps "$off_port" "$t" "$p")"); o+=("$(rps "$on_port" "$t" "$p")")
+        r+=("$(rps "$redis_port" "$t" "$p")")
+        read -r x c < <(cpu_rps "$off_port" "$off_pid" "$t" "$p"); f+=("$x"); fc+=("$c")
+        read -r x c < <(cpu_rps "$on_port" "$on_pid" "$t" "$p"); o+=("$x"); oc+=("$c")
       done
       rm=$(printf '%s\n' "${r[@]}" | median); fm=$(printf '%s\n' "${f[@]}" | median)
       om=$(printf '%s\n' "${o[@]}" | median); q=$(ratio "$om" "$fm")
-      printf '%-8s %3s %12.0f %14.0f %14.0f %8.3f  %s   (off: %s; on: %s)\n' "$t" "$p" "$rm" "$fm" "$om" "$q" \
-          "$(awk -v r="$q" 'BEGIN {print (r >= 0.97) ? "met" : "NOT met"}')" "${f[*]}" "${o[*]}"
+      fcm=$(printf '%s\n' "${fc[@]}" | median); ocm=$(printf '%s\n' "${oc[@]}" | median); qc=$(ratio "$fcm" "$ocm")
+      printf '%-8s %3s %10.0f %10.0f %10.0f %8.3f %8.3f %8.3f %8.3f  %s; %s   (rps off: %s; on: %s; cpu off: %s; on: %s)\n' \
+          "$t" "$p" "$rm" "$fm" "$om" "$q" "$fcm" "$ocm" "$qc" \
+          "$(awk -v r="$q" 'BEGIN {print (r >= 0.97) ? "met" : "NOT met"}')" \
+          "$(awk -v r="$qc" 'BEGIN {print (r >= 0.97) ? "met" : "NOT met"}')" "${f[*]}" "${o[*]}" "${fc[*]}" "${oc[*]}"
     done
   done
   exit 0

@@ -72,11 +72,20 @@ public final class ClientConnection extends Session {
     ReplicationMaster.Wait waiting;
     /** Replies of this client held until the log is durable past them (engine thread). */
     int heldReplies;
+    /** Bytes of those held replies (engine thread). */
+    long heldReplyBytes;
     /**
-     * While blocked (BLPOP, ...), and until resumed: the commands that arrived behind the blocking
-     * one, in order; {@code null} otherwise.
+     * While blocked (BLPOP, ...) or paused for its unsent replies, and until resumed: the commands
+     * that arrived behind the blocking one, or that were not executed yet, in order; {@code null}
+     * otherwise.
      */
     java.util.ArrayDeque<Object> held;
+    /**
+     * Execution is paused because the replies not yet taken by the socket are above the channel's
+     * high water mark; {@link #held} keeps the commands, which run again once the channel is
+     * writable (see {@link EngineLoop}). Engine thread.
+     */
+    boolean outputPaused;
 
     ClientConnection(long id, Channel channel, ServerConfig config, io.relog.frontend.acl.Acl acl, long nowMs) {
         super(id);

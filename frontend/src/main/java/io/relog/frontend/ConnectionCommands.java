@@ -324,9 +324,11 @@ final class ConnectionCommands {
      * lib-ver). Where Relog's buffers differ from Redis', the fields say the nearest true thing:
      * qbuf/qbuf-free are the decoder's unparsed input and its free room after the last read;
      * argv-mem the argument bytes of the command running now (the caller's CLIENT LIST) or of
-     * the commands a blocked client holds; obl/rbs/rbp the reply buffer being filled this engine
-     * iteration, its capacity and peak; oll/omem the reply buffers waiting for an fsync
-     * ({@code appendfsync always}) or in the socket's outbound queue. Engine thread.
+     * the commands a blocked client holds, or a client paused because its replies are above the
+     * high water mark; obl/rbs/rbp the reply buffer being filled this engine iteration, its
+     * capacity and peak; oll/omem the reply buffers waiting for an fsync ({@code appendfsync
+     * always}) or in the socket's outbound queue; events r while the socket is read, w while
+     * output waits for it. Engine thread.
      */
     String describe(ClientConnection c) {
         long now = System.currentTimeMillis();
@@ -387,7 +389,9 @@ final class ConnectionCommands {
         long socketPending = outbound == null ? 0 : outbound.totalPendingWriteBytes();
         int obl = c.reply().size();
         int oll = c.heldReplies + (socketPending > 0 ? 1 : 0);
-        long omem = socketPending;
+        long omem = socketPending + c.heldReplyBytes;
+        // r while the socket is read (not while reads are paused for back-pressure), w while it has output queued.
+        String events = (c.channel().config().isAutoRead() ? "r" : "") + (socketPending > 0 ? "w" : "");
         long totMem = qbuf + qbufFree + argvMem + multiMem + c.reply().capacity() + omem;
         return "id=" + c.id()
                 + " addr=" + c.addr()
@@ -412,7 +416,7 @@ final class ConnectionCommands {
                 + " oll=" + oll
                 + " omem=" + omem
                 + " tot-mem=" + totMem
-                + " events=" + (socketPending > 0 ? "rw" : "r")
+                + " events=" + events
                 + " cmd=" + c.lastCommand
                 + " user=" + c.user.name() + " redir=-1"
                 + " resp=" + c.protocol()

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Connects a channel to the engine: collects the requests the decoder framed during one read and
  * hands them to the engine thread as one batch on {@code channelReadComplete}; registers and
  * unregisters the connection; pauses reading while the engine is far behind this client or the
- * client does not read its replies. Runs on the channel's event loop.
+ * client does not read its replies, and tells the engine when the replies have drained, so that it
+ * resumes the commands it held for them ({@link EngineLoop}). Runs on the channel's event loop.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
@@ -107,6 +108,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         updateAutoRead(conn);
+        if (ctx.channel().isWritable() && conn.replicaLink == null && conn.cdcLink == null) {
+            // The engine resumes the commands it held while the replies were above the high water mark.
+            state.loop.execute(() -> state.loop.outputDrained(conn));
+        }
         io.relog.replica.master.ReplicaLink link = conn.replicaLink;
         if (link != null && ctx.channel().isWritable()) {
             link.writable();

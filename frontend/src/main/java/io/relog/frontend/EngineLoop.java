@@ -50,6 +50,29 @@ import org.slf4j.LoggerFactory;
  * see README). Both modes keep the invariant that matters: one writer, in log order, and replies
  * released only after the iteration's hooks.
  *
+ * <p><b>Why execution pauses per connection.</b> Back-pressure on reads (a connection whose
+ * channel is not writable is not read, see {@link ConnectionHandler}) acts between reads, not
+ * within one: one read of a pipeline of 200 {@code GET}s of a 1 MB value would otherwise be
+ * executed whole into the reply buffer — 200 MB for one client that never reads. So before each
+ * command of a connection the loop checks its output: while the channel is not writable, or the
+ * bytes of this connection not yet taken by the socket (the reply buffer being filled, the
+ * replies held for an fsync and the channel's outbound queue) are above the channel's high water
+ * mark, the remaining commands stay in {@link ClientConnection#held}, in order, and the loop goes
+ * on with the other connections. They run again, still in order and still on this thread, when
+ * the connection drains: on {@code channelWritabilityChanged} (the socket took the replies down
+ * to the low water mark), or when the loop itself hands the last of those bytes to the channel
+ * and they fit. Every pause has such a wake-up: either the channel is unwritable, and Netty
+ * reports when it is writable again, or the bytes are still in this loop, which re-checks when
+ * it sends them. Drained connections resume in slices of {@link #DRAINED_SLICE_NANOS}, each
+ * followed by the queued batches (shared mode: by a pass over the sockets, as the next slice is
+ * a scheduled task), so hundreds of slow readers each taking one more large reply do not keep
+ * other clients' requests waiting. The check is between commands, never inside one, so a single reply larger than
+ * the mark (a {@code GET} of 100 MB, {@code EXEC} of a transaction) is produced whole, and a
+ * transaction, a blocking command or a {@code WAIT} keeps its meaning: the pause only delays
+ * when the next command of that client starts. A paused connection's held commands still count
+ * as pending, so its reads stay paused too. Replica and change-feed links are not paused: their
+ * replies are suppressed, their stream is paced by their own links.
+ *
  * <p><b>Buffers</b>: a connection's reply buffer belongs to this thread until it is handed to
  * the channel (Netty releases it after the write, or on failure); a closed connection's buffer is
  * released here when the close is processed, so nothing leaks whatever the interleaving.
@@ -106,6 +129,10 @@ public final class EngineLoop implements Runnable {
     private volatile boolean running = true;
     private volatile boolean sleeping;
     private long nextCronNanos;
+    /** Clients paused for their output that have drained, whose held commands run next (see {@link #outputDrained}). */
+    private final java.util.ArrayDeque<ClientConnection> drained = new java.util.ArrayDeque<>();
+    /** Shared mode: a {@link #drainedTick} is scheduled. Engine thread. */
+    private boolean drainedScheduled;
     /** Clients unblocked (served, timed out, CLIENT UNBLOCK) whose held commands must run next. */
     private final java.util.ArrayDeque<ClientConnection> unblocked = new java.util.ArrayDeque<>();
     /** Unix ms of the timeout wake-up scheduled on the shared event loop, or MAX_VALUE if none. */
@@ -188,8 +215,10 @@ public final class EngineLoop implements Runnable {
             held.poll();
             for (int i = 0; i < g.conns.size(); i++) {
                 ClientConnection c = g.conns.get(i);
+                ByteBuf out = g.bufs.get(i);
                 c.heldReplies--;
-                send(c, g.bufs.get(i), g.close.get(i));
+                c.heldReplyBytes -= out == null ? 0 : out.readableBytes();
+                send(c, out, g.close.get(i));
             }
         }
     }
@@ -364,7 +393,7 @@ public final class EngineLoop implements Runnable {
                 countIteration(worked || cronRan, start);
                 if (!worked && running) {
                     sleeping = true;
-                    if (queue.isEmpty()) {
+                    if (queue.isEmpty() && drained.isEmpty()) {
                         long park = nextCronNanos - System.nanoTime();
                         long deadline = engine.blockedClients().nextDeadlineMs();
                         if (deadline != Long.MAX_VALUE) {
@@ -384,6 +413,10 @@ public final class EngineLoop implements Runnable {
 
     private boolean drain() {
         boolean worked = false;
+        if (sharedLoop == null && !drained.isEmpty()) {
+            worked = true;
+            resumeDrained(System.nanoTime() + DRAINED_SLICE_NANOS); // the rest after the queued batches
+        }
         Object o;
         while ((o = queue.poll()) != null) {
             worked = true;
@@ -421,9 +454,10 @@ public final class EngineLoop implements Runnable {
     }
 
     /**
-     * Executes {@code items} of {@code c} in order. If a command blocks the client, the rest is
-     * kept in {@link ClientConnection#held} (still counted as pending, so reading stays paused
-     * when it grows) until the client is unblocked, like Redis' blocked client's query buffer.
+     * Executes {@code items} of {@code c} in order. If a command blocks the client, or the client's
+     * unsent replies are above the high water mark before a command starts, the rest is kept in
+     * {@link ClientConnection#held} (still counted as pending, so reading stays paused when it
+     * grows) until the client is unblocked or drained, like Redis' blocked client's query buffer.
      */
     private void runItems(ClientConnection c, List<Object> items) {
         int n = items.size();
@@ -432,6 +466,12 @@ public final class EngineLoop implements Runnable {
             for (int i = 0; i < n; i++) {
                 Object item = items.get(i);
                 if (c.closed || c.closeAfterReply || !running) {
+                    break;
+                }
+                if (outputFull(c)) {
+                    c.outputPaused = true;
+                    c.held = new java.util.ArrayDeque<>(items.subList(i, n));
+                    consumed = i;
                     break;
                 }
                 if (item instanceof ProtocolError pe) {
@@ -460,11 +500,102 @@ public final class EngineLoop implements Runnable {
         }
     }
 
-    /** Runs the held commands of the clients unblocked since the last call. Engine thread. */
+    /**
+     * Whether {@code c}'s replies not yet taken by its socket are above its channel's high water
+     * mark, so that its next command must wait (see the class comment). Counts the reply buffer
+     * of this iteration, the replies held for an fsync and the channel's outbound queue (which
+     * includes writes handed over from this thread that its event loop has not run yet). A
+     * replica's or change-feed reader's link is never paused. Engine thread.
+     */
+    private static boolean outputFull(ClientConnection c) {
+        if (c.replicaLink != null || c.cdcLink != null) {
+            return false;
+        }
+        io.netty.channel.Channel ch = c.channel();
+        if (!ch.isWritable()) {
+            return true;
+        }
+        io.netty.channel.ChannelOutboundBuffer queued = ch.unsafe().outboundBuffer();
+        long unsent = c.reply().size() + c.heldReplyBytes + (queued == null ? 0 : queued.totalPendingWriteBytes());
+        return unsent > ch.config().getWriteBufferHighWaterMark();
+    }
+
+    /**
+     * Resumes {@code c} if it was paused for its output and that output now fits: called when its
+     * channel reports it is writable again, and after this loop hands it replies. Its held
+     * commands run with the other resumed clients, after the current task. Engine thread.
+     */
+    void outputDrained(ClientConnection c) {
+        if (c.outputPaused && !c.closed && !outputFull(c)) {
+            c.outputPaused = false;
+            drained.add(c);
+            scheduleDrainedTick();
+        }
+    }
+
+    /**
+     * Shared mode: runs {@link #drainedTick} as a scheduled task, not through execute(): Netty
+     * runs it after its next pass over the sockets, so slow readers taking one more large reply
+     * each do not chain task after task while other clients' requests wait unread.
+     */
+    private void scheduleDrainedTick() {
+        if (sharedLoop != null && !drainedScheduled) {
+            drainedScheduled = true;
+            sharedLoop.schedule(this::drainedTick, 0, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Shared mode: runs the held commands of the connections whose output drained. */
+    private void drainedTick() {
+        drainedScheduled = false;
+        if (!running) {
+            return;
+        }
+        long start = System.nanoTime();
+        boolean worked = !drained.isEmpty();
+        resumeDrained(start + DRAINED_SLICE_NANOS);
+        finishIteration(worked);
+        countIteration(worked, start);
+        scheduleTimeoutWake();
+        if (!drained.isEmpty()) {
+            scheduleDrainedTick(); // the rest after the sockets had their turn
+        }
+    }
+
+    /**
+     * How long the loop resumes drained connections before it serves the others (shared mode:
+     * lets the event loop read the sockets; dedicated: runs the queued batches): each resumed
+     * connection may produce a large reply.
+     */
+    private static final long DRAINED_SLICE_NANOS = 10_000_000;
+
+    /**
+     * Runs the held commands of the connections whose output drained, each in order, until
+     * {@code deadlineNanos} ({@link System#nanoTime}) has passed; the others stay queued. Engine thread.
+     */
+    private void resumeDrained(long deadlineNanos) {
+        ClientConnection c;
+        int n = drained.size(); // the ones drained while these run wait for the next round
+        for (int i = 0; i < n && (c = drained.poll()) != null; i++) {
+            if (i > 0 && System.nanoTime() - deadlineNanos > 0) {
+                drained.addFirst(c);
+                break;
+            }
+            if (c.closed || c.outputPaused || c.held == null) {
+                continue;
+            }
+            List<Object> rest = new ArrayList<>(c.held);
+            c.held = null;
+            runItems(c, rest);
+            resumeUnblocked(); // clients those commands unblocked
+        }
+    }
+
+    /** Runs the held commands of the clients unblocked or drained since the last call. Engine thread. */
     private void resumeUnblocked() {
         ClientConnection c;
         while ((c = unblocked.poll()) != null) {
-            if (c.held == null || engine.blockedClients().isBlocked(c) || c.waiting != null) {
+            if (c.held == null || c.outputPaused || engine.blockedClients().isBlocked(c) || c.waiting != null) {
                 continue;
             }
             List<Object> rest = new ArrayList<>(c.held);
@@ -495,6 +626,7 @@ public final class EngineLoop implements Runnable {
         engine.blockedClients().remove(c);
         c.waiting = null;
         c.held = null;
+        c.outputPaused = false;
     }
 
     /** A client that was waiting outside the engine (WAIT) is answered: flush it and run what it pipelined. Engine thread. */
@@ -583,6 +715,7 @@ public final class EngineLoop implements Runnable {
                 group.bufs.add(out);
                 group.close.add(c.closeAfterReply);
                 c.heldReplies++;
+                c.heldReplyBytes += out == null ? 0 : out.readableBytes();
                 continue;
             }
             send(c, out, c.closeAfterReply);
@@ -610,6 +743,11 @@ public final class EngineLoop implements Runnable {
             sendNow(c, out, close);
         } finally {
             startLinkAfterReplies(c);
+        }
+        if (c.outputPaused) {
+            // Replies that were in this loop are now in the channel: if they fit, nothing else
+            // would resume the connection (Netty reports only a change of writability).
+            outputDrained(c);
         }
     }
 

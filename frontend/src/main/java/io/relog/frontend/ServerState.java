@@ -127,7 +127,8 @@ final class ServerState {
         long now = engine.clock().millis();
         for (ClientConnection c : clients.values()) {
             // As Redis 7.0: never replicas, blocked clients or pub/sub subscribers (nor CDC readers).
-            if (now - c.lastInteractionMs > timeout * 1000L && c.pendingCommands.get() == 0
+            // A client paused because it does not read its replies is idle too.
+            if (now - c.lastInteractionMs > timeout * 1000L && (c.pendingCommands.get() == 0 || c.outputPaused)
                     && !engine.blockedClients().isBlocked(c) && c.replicaLink == null && c.cdcLink == null
                     && !engine.pubsub().isSubscribed(c)) {
                 c.channel().close();
@@ -155,8 +156,9 @@ final class ServerState {
             return false;
         }
         io.netty.channel.ChannelOutboundBuffer out = c.channel().unsafe().outboundBuffer();
-        // Includes writes handed over from this thread and not yet run by the channel's event loop.
-        long pending = out == null ? 0 : out.totalPendingWriteBytes();
+        // Includes writes handed over from this thread and not yet run by the channel's event loop,
+        // and the replies still held for an fsync (appendfsync always).
+        long pending = (out == null ? 0 : out.totalPendingWriteBytes()) + c.heldReplyBytes;
         boolean hard = limit[0] > 0 && pending >= limit[0];
         boolean soft = false;
         if (limit[1] > 0 && pending >= limit[1]) {

@@ -31,6 +31,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * executed, = {@code master_repl_offset}); {@link #writtenOffset()} the bytes in the files (less
  * than the end only after a failed write, until {@link #retryWrites} succeeds);
  * {@link #syncedOffset()} the bytes known to be on disk.
+ *
+ * <p><b>When an fsync fails.</b> Linux may mark the pages a failed write-back could not write as
+ * clean (and report the error once): fsyncing again would then succeed without those bytes on
+ * disk. So a failed fsync leaves the range from {@link #syncedOffset()} to what it was to cover
+ * <em>suspect</em>, and the next {@link #sync} first rewrites that range in place from bytes it has
+ * checked — each batch read back and compared with the CRC32C of its index entry, then written
+ * to the same position, which dirties the pages again — and only then fsyncs; the synced offset
+ * advances only after such a sync succeeds. If a batch no longer checks (the page cache lost it
+ * and the file now shows other bytes), nothing can put it on disk: {@link #sync} throws
+ * {@link LogNotDurableException} from then on and never advances; the process must restart and
+ * let recovery check the log. The preallocating thread's fsync also writes back the batches' pages,
+ * so it never overlaps a sync's, and marks the same range suspect when it fails.
  */
 public final class CommandLog implements AutoCloseable {
 
@@ -50,8 +62,26 @@ public final class CommandLog implements AutoCloseable {
     private final ArrayDeque<Unwritten> unwritten = new ArrayDeque<>();
     private volatile IOException writeError;
     private volatile IOException syncError;
+    /**
+     * A failed fsync left the bytes from {@link #syncedOffset} up to here of unknown state on
+     * disk: the next sync rewrites them first. At or below the synced offset: nothing suspect.
+     * Guarded by {@link #syncLock}.
+     */
+    private long suspectEnd;
+    /** Set once a suspect range cannot be verified: the log can no longer be made durable. Guarded by {@link #syncLock}. */
+    private volatile LogNotDurableException notDurable;
 
     private final Object syncLock = new Object();
+    /**
+     * Held around every fsync of the segment files' data, by {@link #sync} (inside
+     * {@link #syncLock}) and by the preallocating thread (alone): the two fsyncs share the file's
+     * write-back errors, so they must not overlap, and the preallocator's failure must be seen by
+     * the next sync. The appending thread never takes it; {@link #reset} does not wait for a
+     * zero-fill fsync that runs while no sync does.
+     */
+    private final Object forceLock = new Object();
+    /** A zero-fill fsync failed: the bytes from the synced offset up to here are suspect. Guarded by {@link #forceLock}. */
+    private long zeroFillSuspectEnd;
     /** A segment file was created since the last sync: its directory entry must be fsynced too. */
     private volatile boolean directoryUnsynced = true;
     private final ReentrantLock waitLock = new ReentrantLock();
@@ -62,8 +92,8 @@ public final class CommandLog implements AutoCloseable {
     private final java.util.concurrent.ExecutorService preallocator;
     private final java.util.concurrent.atomic.AtomicBoolean preallocating = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** A batch not yet fully written: its entry and the bytes still to write. */
-    private record Unwritten(BatchEntry entry, byte[] rest) {
+    /** A batch not yet written: its entry and all its bytes (a retry writes it again from its start). */
+    private record Unwritten(BatchEntry entry, byte[] bytes) {
     }
 
     private CommandLog(Path dir, LogOptions options, TreeMapHolder recovered) throws IOException {
@@ -135,6 +165,7 @@ public final class CommandLog implements AutoCloseable {
                     LogSegment s = active;
                     if (!closed && s.needsPreallocation(chunk)) {
                         s.preallocate(chunk);
+                        forceZeroFill(s);
                     }
                 } catch (IOException e) {
                     // A full disk: appends extend the file as they go; the next write asks again.
@@ -142,6 +173,24 @@ public final class CommandLog implements AutoCloseable {
                     preallocating.set(false);
                 }
             });
+        }
+    }
+
+    /**
+     * fsyncs the zeros {@link LogSegment#preallocate} wrote. That fsync writes back the batches'
+     * dirty pages of the file as well, and the error it reports is not reported again to the next
+     * sync; so it runs under {@link #forceLock}, and a failure marks the unsynced range suspect for
+     * the next {@link #sync}, exactly as a failed sync does.
+     */
+    private void forceZeroFill(LogSegment s) {
+        synchronized (forceLock) {
+            try {
+                s.force();
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // Reset or closed meanwhile: the segment is gone, or closing fsyncs it.
+            } catch (IOException e) {
+                zeroFillSuspectEnd = Math.max(zeroFillSuspectEnd, writtenOffset);
+            }
         }
     }
 
@@ -208,6 +257,14 @@ public final class CommandLog implements AutoCloseable {
     /** The last fsync failure, or {@code null} if the last fsync succeeded. */
     public IOException syncError() {
         return syncError;
+    }
+
+    /**
+     * Why the log can no longer be made durable ({@link #sync} throws it at every call), or
+     * {@code null}. Once set, it stays until the process restarts.
+     */
+    public LogNotDurableException notDurable() {
+        return notDurable;
     }
 
     /** Bytes retained in all segments. */
@@ -329,27 +386,27 @@ public final class CommandLog implements AutoCloseable {
                 (int) crc.getValue());
         endOffset = e.endOffset();
         if (!unwritten.isEmpty()) {
-            unwritten.add(new Unwritten(e, rest(parts)));
+            unwritten.add(new Unwritten(e, whole(parts)));
             throw writeError;
         }
         write(e, parts, nowMs);
         return endOffset;
     }
 
-    /** What is left of {@code parts}, in one array (a batch kept for {@link #retryWrites}). */
-    private static byte[] rest(java.nio.ByteBuffer... parts) {
+    /** All of {@code parts} from their current positions, in one array (a batch kept for {@link #retryWrites}). */
+    private static byte[] whole(java.nio.ByteBuffer... parts) {
         int n = 0;
         for (java.nio.ByteBuffer b : parts) {
             n += b.remaining();
         }
-        byte[] rest = new byte[n];
+        byte[] whole = new byte[n];
         int at = 0;
         for (java.nio.ByteBuffer b : parts) {
             int k = b.remaining();
-            b.get(rest, at, k);
+            b.get(b.position(), whole, at, k);
             at += k;
         }
-        return rest;
+        return whole;
     }
 
     private void write(BatchEntry e, java.nio.ByteBuffer bytes, long nowMs) throws IOException {
@@ -358,12 +415,18 @@ public final class CommandLog implements AutoCloseable {
 
     private void write(BatchEntry e, java.nio.ByteBuffer[] parts, long nowMs) throws IOException {
         LogSegment s = active;
+        int[] starts = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            starts[i] = parts[i].position();
+        }
         try {
-            for (java.nio.ByteBuffer b : parts) {
-                s.write(b);
-            }
+            s.write(parts);
         } catch (IOException ex) {
-            unwritten.add(new Unwritten(e, rest(parts))); // the segment counts what was written
+            // All or nothing: the segment's size did not move; the retry writes the batch from its start.
+            for (int i = 0; i < parts.length; i++) {
+                parts[i].position(starts[i]);
+            }
+            unwritten.add(new Unwritten(e, whole(parts)));
             writeError = ex;
             throw ex;
         }
@@ -377,7 +440,8 @@ public final class CommandLog implements AutoCloseable {
     }
 
     /**
-     * Writes the batches a failed write left behind, oldest first. Appending thread.
+     * Writes the batches a failed write left behind, oldest first, each whole from its first byte
+     * at its own position (a part written by the failed attempt is written over). Appending thread.
      *
      * @return {@code true} if everything is written now
      */
@@ -385,16 +449,9 @@ public final class CommandLog implements AutoCloseable {
         while (!unwritten.isEmpty()) {
             Unwritten u = unwritten.peek();
             LogSegment s = active;
-            long before = s.size();
             try {
-                s.write(u.rest(), 0, u.rest().length);
+                s.write(u.bytes(), 0, u.bytes().length);
             } catch (IOException ex) {
-                int done = (int) (s.size() - before);
-                if (done > 0) {
-                    unwritten.poll();
-                    unwritten.addFirst(new Unwritten(u.entry(), java.util.Arrays.copyOfRange(u.rest(), done,
-                            u.rest().length)));
-                }
                 writeError = ex;
                 return false;
             }
@@ -461,40 +518,71 @@ public final class CommandLog implements AutoCloseable {
     // -------------------------------------------------------------------------------- syncing
 
     /**
-     * fsyncs (fdatasync) every segment holding written bytes past {@link #syncedOffset()}. One
-     * thread at a time; never the appending thread when latency matters.
+     * fsyncs (fdatasync) every segment holding written bytes past {@link #syncedOffset()}, after
+     * rewriting what a failed fsync left suspect (see the class documentation). One thread at a
+     * time; never the appending thread when latency matters.
      *
      * @return the offset now known to be on disk
-     * @throws IOException if an fsync failed ({@link #syncError()} then reports it until one succeeds)
+     * @throws LogNotDurableException if bytes a failed fsync may have lost cannot be verified, now
+     *         or at an earlier call: the log can no longer be made durable, and the synced offset
+     *         stays where it is
+     * @throws IOException if an fsync (or the rewrite before it) failed: {@link #syncError()}
+     *         reports it until a sync succeeds, and the range it was to cover is rewritten by the
+     *         next call before that fsyncs
      */
     public long sync() throws IOException {
         synchronized (syncLock) {
+            if (notDurable != null) {
+                throw notDurable;
+            }
             long target = writtenOffset;
             if (target <= syncedOffset) {
                 return syncedOffset;
             }
             Long from = segments.floorKey(syncedOffset);
-            try {
-                if (directoryUnsynced) {
-                    directoryUnsynced = false; // cleared first: a roll during the fsync sets it again
-                    try {
-                        DirectorySync.fsync(dir);
-                    } catch (IOException e) {
-                        directoryUnsynced = true;
-                        throw e;
+            synchronized (forceLock) {
+                try {
+                    suspectEnd = Math.max(suspectEnd, zeroFillSuspectEnd);
+                    if (suspectEnd > syncedOffset) {
+                        rewriteSuspect(from == null ? startOffset : from);
                     }
+                    if (directoryUnsynced) {
+                        directoryUnsynced = false; // cleared first: a roll during the fsync sets it again
+                        try {
+                            DirectorySync.fsync(dir);
+                        } catch (IOException e) {
+                            directoryUnsynced = true;
+                            throw e;
+                        }
+                    }
+                    for (LogSegment s : segments.subMap(from == null ? startOffset : from, true, target, false).values()) {
+                        s.force();
+                    }
+                } catch (LogNotDurableException e) {
+                    notDurable = e;
+                    syncError = e;
+                    throw e;
+                } catch (IOException e) {
+                    suspectEnd = Math.max(suspectEnd, target);
+                    syncError = e;
+                    throw e;
                 }
-                for (LogSegment s : segments.subMap(from == null ? startOffset : from, true, target, false).values()) {
-                    s.force();
-                }
-            } catch (IOException e) {
-                syncError = e;
-                throw e;
             }
             syncError = null;
             syncedOffset = target;
             signal();
             return target;
+        }
+    }
+
+    /**
+     * Rewrites the suspect range, {@link #syncedOffset} to {@link #suspectEnd}, segment by
+     * segment from the one based at {@code fromBase}, from bytes checked against their CRC32C
+     * ({@link LogSegment#rewriteBatches}). Under the sync lock.
+     */
+    private void rewriteSuspect(long fromBase) throws IOException {
+        for (LogSegment s : segments.subMap(fromBase, true, suspectEnd, false).values()) {
+            s.rewriteBatches(Math.max(syncedOffset, s.baseOffset()), suspectEnd);
         }
     }
 
@@ -733,6 +821,10 @@ public final class CommandLog implements AutoCloseable {
             segments.clear();
             unwritten.clear();
             writeError = null;
+            suspectEnd = newStartOffset; // a new log: nothing of the old one needs to reach the disk (notDurable stays)
+            synchronized (forceLock) {
+                zeroFillSuspectEnd = newStartOffset;
+            }
             LogSegment s = LogSegment.create(dir, newStartOffset);
             segments.put(s.baseOffset(), s);
             active = s;

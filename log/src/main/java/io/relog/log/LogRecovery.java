@@ -274,66 +274,20 @@ final class LogRecovery {
 
     /**
      * Indexes the {@code .log} from {@code tailStart} again, one entry per command or per whole
-     * {@code MULTI … EXEC}, and cuts what is left at the end (an incomplete or unreadable
-     * command) with a warning; in a segment other than the last that is corruption.
+     * {@code MULTI … EXEC} ({@link UnindexedTail}), and cuts what is left at the end (an incomplete
+     * or unreadable command) with a warning; in a segment other than the last that is corruption.
      */
     private boolean rebuildTail(LogSegment s, List<BatchEntry> valid, long tailStart, long fileSize, boolean last,
             boolean damagedIndex) throws IOException {
         long base = s.baseOffset();
         long timestamp = Math.max(valid.isEmpty() ? 0 : valid.get(valid.size() - 1).timestampMs(),
                 Files.getLastModifiedTime(s.logPath()).toMillis());
-        long length = fileSize - tailStart;
-        if (length > Integer.MAX_VALUE - 16) {
-            throw new IOException("unindexed tail of " + s.logPath() + " is larger than 2 GiB");
-        }
-        byte[] bytes = read(s, tailStart, (int) length).clone();
-        List<BatchEntry> rebuilt = new ArrayList<>();
-        int p = 0;
-        int unitStart = 0;
-        int unitDb = streamDb;
-        int unitCommands = 0;
-        boolean inMulti = false;
-        String problem = null;
-        while (p < length) {
-            RespCommands.Parsed c;
-            try {
-                c = RespCommands.parse(bytes, p, (int) length);
-            } catch (MalformedCommandException e) {
-                problem = "unreadable command (" + e.getMessage() + ") at position " + (tailStart + p + e.position());
-                break;
-            }
-            if (c == null) {
-                problem = "incomplete command";
-                break;
-            }
-            if (unitCommands == 0) {
-                unitStart = p;
-                unitDb = streamDb;
-            }
-            unitCommands++;
-            streamDb = selected(c.argv(), streamDb);
-            p += c.length();
-            if (RespCommands.is(c.argv()[0], "multi")) {
-                inMulti = true;
-            } else if (RespCommands.is(c.argv()[0], "exec")) {
-                inMulti = false;
-            }
-            if (!inMulti) {
-                CRC32C crc = new CRC32C();
-                crc.update(bytes, unitStart, p - unitStart);
-                boolean tx = unitCommands > 1 && RespCommands.is(c.argv()[0], "exec");
-                rebuilt.add(new BatchEntry(base + tailStart + unitStart, p - unitStart, timestamp, unitDb, unitCommands,
-                        BatchEntry.REBUILT | (tx ? BatchEntry.TRANSACTION : 0), (int) crc.getValue()));
-                unitCommands = 0;
-            }
-        }
-        long kept = tailStart + (unitCommands > 0 ? unitStart : p);
-        if (inMulti && problem == null) {
-            problem = "MULTI without EXEC";
-        }
-        if (unitCommands > 0) {
-            streamDb = unitDb;
-        }
+        UnindexedTail tail = UnindexedTail.parse(s::read, base, base + tailStart, fileSize, streamDb, timestamp,
+                UnindexedTail.Rules.RECOVERY);
+        List<BatchEntry> rebuilt = tail.units();
+        long kept = tail.end() - base;
+        String problem = tail.problem();
+        streamDb = tail.dbAtEnd();
         List<BatchEntry> all = new ArrayList<>(valid);
         all.addAll(rebuilt);
         entriesRebuilt += rebuilt.size();

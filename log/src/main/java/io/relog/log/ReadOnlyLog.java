@@ -689,86 +689,20 @@ public final class ReadOnlyLog implements AutoCloseable {
         }
 
         /**
-         * Parses units from {@code from} (a unit boundary) to the file's end {@code size}; adds the
-         * whole ones. In an earlier segment whatever does not parse is corruption.
+         * Parses units from {@code from} (a unit boundary) to the file's end {@code size} as
+         * recovery does ({@link UnindexedTail}); adds the whole ones. In an earlier segment whatever
+         * does not parse is corruption (zero fill to the file's end excepted).
          */
         private void reparse(long from, long size, boolean last) throws IOException {
             int db = dbAtEnd();
             long timestamp = Math.max(entries.isEmpty() ? 0 : entries.get(entries.size() - 1).timestampMs(),
                     Files.getLastModifiedTime(logPath).toMillis());
-            byte[] chunk = new byte[(int) Math.min(Math.max(size - (from - base), 1), 1 << 20)];
-            long chunkPos = from - base; // file position of chunk[0]
-            int have = 0;
-            int p = 0; // parse position in chunk
-            int unitStart = 0;
-            int unitDb = db;
-            int unitCommands = 0;
-            boolean inMulti = false;
-            String problem = null;
-            while (true) {
-                RespCommands.Parsed c;
-                try {
-                    c = p < have && chunk[p] == 0 ? null : RespCommands.parse(chunk, p, have);
-                } catch (MalformedCommandException e) {
-                    problem = "unreadable command (" + e.getMessage() + ") at position " + (chunkPos + p + e.position());
-                    break;
-                }
-                if (c == null) {
-                    if (p < have && chunk[p] == 0) {
-                        problem = "zero bytes at position " + (chunkPos + p);
-                        break;
-                    }
-                    if (chunkPos + have >= size) {
-                        if (p < have || unitCommands > 0) {
-                            problem = p < have ? "incomplete command" : "MULTI without EXEC";
-                        }
-                        break;
-                    }
-                    // Keep the unit being parsed; read more.
-                    int keepFrom = unitCommands > 0 ? unitStart : p;
-                    System.arraycopy(chunk, keepFrom, chunk, 0, have - keepFrom);
-                    have -= keepFrom;
-                    p -= keepFrom;
-                    unitStart -= Math.min(unitStart, keepFrom);
-                    chunkPos += keepFrom;
-                    if (have == chunk.length) {
-                        chunk = java.util.Arrays.copyOf(chunk, (int) Math.min(Integer.MAX_VALUE - 16, chunk.length * 2L));
-                    }
-                    ByteBuffer bb = ByteBuffer.wrap(chunk, have, (int) Math.min(chunk.length - have, size - chunkPos - have));
-                    while (bb.hasRemaining()) {
-                        if (log.read(bb, chunkPos + bb.position()) < 0) {
-                            break;
-                        }
-                    }
-                    if (bb.position() == have) {
-                        break; // the file shrank under us; take what is whole
-                    }
-                    have = bb.position();
-                    continue;
-                }
-                if (unitCommands == 0) {
-                    unitStart = p;
-                    unitDb = db;
-                }
-                unitCommands++;
-                db = selected(c.argv(), db);
-                p += c.length();
-                if (RespCommands.is(c.argv()[0], "multi")) {
-                    inMulti = true;
-                } else if (RespCommands.is(c.argv()[0], "exec") || RespCommands.is(c.argv()[0], "discard")) {
-                    inMulti = false;
-                }
-                if (!inMulti) {
-                    CRC32C crc = new CRC32C();
-                    crc.update(chunk, unitStart, p - unitStart);
-                    boolean tx = unitCommands > 1;
-                    entries.add(new BatchEntry(base + chunkPos + unitStart, p - unitStart, timestamp, unitDb, unitCommands,
-                            BatchEntry.REBUILT | (tx ? BatchEntry.TRANSACTION : 0), (int) crc.getValue()));
-                    unitCommands = 0;
-                    end = base + chunkPos + p;
-                    dbAtEnd = db;
-                }
-            }
+            UnindexedTail tail = UnindexedTail.parse(log::read, base, from, size, db, timestamp,
+                    UnindexedTail.Rules.READ_ONLY_VIEW);
+            entries.addAll(tail.units());
+            end = tail.end();
+            dbAtEnd = tail.dbAtEnd();
+            String problem = tail.problem();
             if (!last && problem != null) {
                 long kept = end - base;
                 if (!problem.startsWith("zero bytes") || !zerosFrom(kept, size)) {

@@ -81,6 +81,33 @@
  * The log is never rewritten: retention deletes whole closed segments that restore no longer
  * needs.
  *
+ * <h2>When a write or an fsync fails</h2>
+ *
+ * <p>A failed write (disk full) keeps the batch, whole, in memory; the segment's size does not
+ * count any part of it, and the retry writes it again from its first byte at its own position, so
+ * a partial batch is never continued, only written over (or, after a crash, cut as a torn tail).
+ *
+ * <p>A failed fsync is harder: Linux may mark the pages it could not write back as clean and
+ * report the error once, so a second fsync succeeds without those bytes on disk (PostgreSQL met
+ * this in 2018, "fsyncgate"). Retrying the fsync alone would advance the synced offset, and
+ * release {@code appendfsync always} replies, over bytes that are not on disk. So a failed fsync
+ * leaves everything from the synced offset to the end it was to cover <em>suspect</em>, and the
+ * next sync first makes those pages dirty again from bytes it has checked: every batch of the
+ * range (from the one holding the first byte of the 4 KiB page the range begins in) is read back
+ * from the file and compared with the CRC32C of its index entry — the entry itself checked
+ * against its own CRC, whether still pending in memory or read back from the {@code .idx} — and
+ * written back at the same position; only then does it fsync, and only a success moves the synced
+ * offset. Reading back costs nothing while all goes well (no copy of the batches is kept for
+ * this), and the batches are still in the page cache in the common case; if the kernel has
+ * dropped them, the file now shows other bytes and the check fails. Then nothing can put them on
+ * disk: {@link io.relog.log.CommandLog#sync} throws {@link io.relog.log.LogNotDurableException}
+ * at every later call and never advances, the server refuses writes with {@code -MISCONF} saying
+ * the log cannot be made durable and holds the replies waiting for those bytes, and only a restart
+ * helps (recovery checks every batch against its CRC). The preallocating thread's fsync of the
+ * zeros it wrote also writes back the batches' pages (an fsync covers the whole file), so it never
+ * overlaps the fsync of a {@code sync} (one lock around both, which the appending thread never
+ * takes) and marks the same range suspect when it fails, rather than consuming the error unseen.
+ *
  * <h2>Reading a directory from outside the server</h2>
  *
  * <p>{@link io.relog.log.CommandLog#open} recovers, so it may cut and rewrite files: only the

@@ -367,6 +367,206 @@ public final class ChampMap {
         }
     }
 
+    /**
+     * Entries collected in any order, then built into a map in one pass ({@link #build}): for
+     * loading a snapshot, where a key-by-key {@link #put} of millions of keys spends most of its
+     * time on cache misses down random trie paths and on copying the node it inserts into (the
+     * arrays are exact-sized), garbage that then costs first touches of fresh memory. The build
+     * sorts the entries by {@link #scanOrder}, so each node's entries are contiguous, and creates
+     * every node once with its final size.
+     *
+     * <p>Keys are not checked while they are added: a key added twice is found by the build and
+     * reported by {@link #duplicate()}. One thread.
+     */
+    public static final class Bulk {
+        private byte[][] keys;
+        private Object[] values;
+        /** Per entry: metadata word (high 32 bits) and hash (low 32 bits), as in a node's {@code meta}. */
+        private long[] words;
+        private long[] tags;
+        private int size;
+        private long payloadBytes;
+        /** Whether every value added is a {@code byte[]} (a string): then no value needs a second look. */
+        private boolean onlyByteArrays = true;
+        private int duplicate = -1;
+        /** Entries the last build left out (repeated keys) and their payload bytes. */
+        private int droppedEntries;
+        private long droppedBytes;
+
+        /** An empty collection with room for {@code expected} entries (it grows beyond). */
+        public Bulk(int expected) {
+            int capacity = Math.max(16, expected);
+            keys = new byte[capacity][];
+            values = new Object[capacity];
+            words = new long[capacity];
+            tags = new long[capacity];
+        }
+
+        /**
+         * Adds an entry: {@code key} (kept; not to be modified afterwards), {@code value} (not
+         * null), metadata word {@code meta}, and {@code tag}, a number of the caller's returned by
+         * {@link #tag} (a loader passes the entry's byte offset, to name it in an error).
+         */
+        public void add(byte[] key, Object value, int meta, long tag) {
+            if (value == null) {
+                throw new NullPointerException("value");
+            }
+            if (size == keys.length) {
+                int capacity = size + (size >> 1);
+                keys = Arrays.copyOf(keys, capacity);
+                values = Arrays.copyOf(values, capacity);
+                words = Arrays.copyOf(words, capacity);
+                tags = Arrays.copyOf(tags, capacity);
+            }
+            keys[size] = key;
+            values[size] = value;
+            words[size] = ((long) meta << 32) | (hash(key) & 0xffffffffL);
+            tags[size] = tag;
+            payloadBytes += key.length + valueBytes(value);
+            onlyByteArrays &= value instanceof byte[];
+            size++;
+        }
+
+        /** Whether every value added is a {@code byte[]}. */
+        public boolean onlyByteArrayValues() {
+            return onlyByteArrays;
+        }
+
+        /** Number of entries added. */
+        public int size() {
+            return size;
+        }
+
+        /** The key of entry {@code i} (in the order added). */
+        public byte[] key(int i) {
+            return keys[i];
+        }
+
+        /** The value of entry {@code i} (in the order added). */
+        public Object value(int i) {
+            return values[i];
+        }
+
+        /** The tag of entry {@code i} (in the order added). */
+        public long tag(int i) {
+            return tags[i];
+        }
+
+        /**
+         * After {@link #build}: the first entry (in the order added) whose key an earlier entry
+         * already had, or -1 if the keys are distinct. The built map holds the earlier one.
+         */
+        public int duplicate() {
+            return duplicate;
+        }
+
+        /**
+         * A mutable map of the entries added, whose edits {@code token} owns (the caller's
+         * current edit token). O(n log n) for the sort, then every node is created once.
+         */
+        public ChampMap build(Object token) {
+            java.util.Objects.requireNonNull(token);
+            duplicate = -1;
+            droppedEntries = 0;
+            droppedBytes = 0;
+            if (size == 0) {
+                return new ChampMap(EMPTY, 0, 0, token);
+            }
+            // Sort key: the scan order (unsigned, made signed-comparable), then the entry's index,
+            // so that equal keys, which have equal hashes, meet in order of addition.
+            long[] order = new long[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = ((long) (scanOrder((int) words[i]) ^ Integer.MIN_VALUE) << 32) | i;
+            }
+            Arrays.sort(order);
+            Node root = node(order, 0, size, 0, token);
+            return new ChampMap(root, size - droppedEntries, payloadBytes - droppedBytes, token);
+        }
+
+        /** The position of sorted entry {@code j} in a node at {@code shift}, from its sort key. */
+        private static int position(long sortKey, int shift) {
+            int scan = (int) (sortKey >>> 32) ^ Integer.MIN_VALUE;
+            return (scan >>> orderShift(shift)) & (shift >= 30 ? 3 : MASK);
+        }
+
+        /** The node holding sorted entries {@code [lo, hi)}, which share their path above {@code shift}. */
+        private Node node(long[] order, int lo, int hi, int shift, Object token) {
+            if (shift >= MAX_SHIFT) {
+                return collisionNode(order, lo, hi, token);
+            }
+            int dataMap = 0;
+            int nodeMap = 0;
+            int dataCount = 0;
+            int subCount = 0;
+            for (int j = lo; j < hi; ) {
+                int p = position(order[j], shift);
+                int e = j + 1;
+                while (e < hi && position(order[e], shift) == p) {
+                    e++;
+                }
+                if (e - j == 1) {
+                    dataMap |= 1 << p;
+                    dataCount++;
+                } else {
+                    nodeMap |= 1 << p;
+                    subCount++;
+                }
+                j = e;
+            }
+            Object[] slots = new Object[2 * dataCount + subCount];
+            long[] meta = new long[dataCount];
+            int d = 0;
+            int sub = 0;
+            for (int j = lo; j < hi; ) {
+                int p = position(order[j], shift);
+                int e = j + 1;
+                while (e < hi && position(order[e], shift) == p) {
+                    e++;
+                }
+                if (e - j == 1) {
+                    int i = (int) order[j];
+                    slots[2 * d] = keys[i];
+                    slots[2 * d + 1] = values[i];
+                    meta[d++] = words[i];
+                } else {
+                    // Sub-nodes are stored after the data, in reverse position order.
+                    slots[slots.length - 1 - sub++] = node(order, j, e, shift + BITS, token);
+                }
+                j = e;
+            }
+            return new Node(token, dataMap, nodeMap, slots, meta);
+        }
+
+        /** Entries whose hashes are all equal: distinct keys share a collision node; a repeated key is a duplicate. */
+        private Node collisionNode(long[] order, int lo, int hi, Object token) {
+            Object[] slots = new Object[2 * (hi - lo)];
+            long[] meta = new long[hi - lo];
+            int n = 0;
+            next:
+            for (int j = lo; j < hi; j++) {
+                int i = (int) order[j];
+                for (int k = 0; k < n; k++) {
+                    if (Arrays.equals((byte[]) slots[2 * k], keys[i])) {
+                        if (duplicate < 0 || i < duplicate) {
+                            duplicate = i;
+                        }
+                        droppedEntries++;
+                        droppedBytes += keys[i].length + valueBytes(values[i]);
+                        continue next;
+                    }
+                }
+                slots[2 * n] = keys[i];
+                slots[2 * n + 1] = values[i];
+                meta[n++] = words[i];
+            }
+            if (n < hi - lo) {
+                slots = Arrays.copyOf(slots, 2 * n);
+                meta = Arrays.copyOf(meta, n);
+            }
+            return new Node(token, 0, 0, slots, meta);
+        }
+    }
+
     /** Receives entries in iteration order. */
     @FunctionalInterface
     public interface EntryVisitor {

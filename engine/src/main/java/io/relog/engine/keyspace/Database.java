@@ -180,6 +180,34 @@ public final class Database {
         return prev;
     }
 
+    /**
+     * Makes the entries collected in {@code entries} this empty database's keys, built in one
+     * pass under its edit token ({@link ChampMap.Bulk#build}), with their memory accounted and
+     * the added-key listener told, as {@link #put} of each would. Collection values must be owned
+     * by {@link #editToken()}. A key added twice is stored once; {@link ChampMap.Bulk#duplicate()}
+     * names it, and a loader then refuses the data. Times to live are set separately
+     * ({@link #setExpireAt}).
+     *
+     * @throws IllegalStateException if the database holds keys
+     */
+    public void putAll(ChampMap.Bulk entries) {
+        if (keys.size() != 0) {
+            throw new IllegalStateException("bulk load into a database that holds " + keys.size() + " keys");
+        }
+        keys = entries.build(keys.editToken());
+        if (entries.onlyByteArrayValues() && keyAdded == null) {
+            return; // nothing to count or tell: spare a visit to every value, a cache miss each
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.value(i) instanceof io.relog.engine.types.CollectionValue c) {
+                collectionBytes += c.memoryBytes();
+            }
+            if (keyAdded != null) {
+                keyAdded.added(index, entries.key(i));
+            }
+        }
+    }
+
     /** Told of every key {@link #put} adds to a database where it was absent (Redis' {@code dbAdd}). */
     @FunctionalInterface
     public interface KeyAdded {

@@ -262,7 +262,7 @@ class ChampMapPropertyTest {
     }
 
     /** Two distinct 8-byte keys with one 32-bit hash (birthday search), or {@code null}. */
-    private static List<byte[]> collidingPair(long seed) {
+    static List<byte[]> collidingPair(long seed) {
         Random rnd = new Random(seed);
         Map<Integer, byte[]> byHash = new HashMap<>();
         for (int i = 0; i < 400_000; i++) {

@@ -13,7 +13,10 @@ import org.slf4j.LoggerFactory;
  * syncs whenever asked ({@link #request}), as soon as the previous sync ends: everything written
  * meanwhile is covered by one fsync. Under {@code everysec} it syncs once a second; under
  * {@code no} never. After each sync it reports the durable offset ({@code onSynced}); after a
- * failure it reports it ({@code onFailure}) and retries every second.
+ * failure it reports it ({@code onFailure}) and retries every second; the log rewrites what the
+ * failed fsync may have lost before it fsyncs again (see {@link CommandLog}). When that is
+ * impossible ({@link io.relog.log.LogNotDurableException}) every retry fails the same way, and the
+ * writes stay refused until the server restarts.
  */
 final class LogSyncer implements Runnable {
 
@@ -30,6 +33,8 @@ final class LogSyncer implements Runnable {
     private volatile boolean running = true;
     private volatile boolean parked;
     private volatile boolean failing;
+    /** The log's {@link io.relog.log.LogNotDurableException} was logged (it is final: logged once). */
+    private boolean reportedFinal;
 
     // Statistics (written by the syncer thread, read by INFO).
     private volatile long lastSyncMs;
@@ -141,6 +146,13 @@ final class LogSyncer implements Runnable {
                 log.warn("fsync of the log succeeds again");
             }
             onSynced.accept(synced);
+        } catch (io.relog.log.LogNotDurableException e) {
+            if (!reportedFinal) {
+                log.error("Log fsync failed and cannot be retried: {}", e.getMessage());
+                reportedFinal = true;
+            }
+            failing = true;
+            onFailure.accept(e);
         } catch (IOException e) {
             if (!failing) {
                 log.warn("Error fsyncing the log: {}", e.getMessage());

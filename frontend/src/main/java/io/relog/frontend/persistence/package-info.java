@@ -16,7 +16,10 @@
  * <p>A write or fsync that fails (disk full, I/O error) keeps the unwritten batches in memory,
  * makes the engine refuse writes with {@code -MISCONF} while reads go on, and is retried every
  * second; when it succeeds writes are accepted again. Held replies stay held until their batch is
- * durable, so nothing acknowledged depends on bytes that are not on disk.
+ * durable, so nothing acknowledged depends on bytes that are not on disk. An fsync is retried only
+ * after the log has rewritten, from checked bytes, what the failed one may have lost; when it
+ * cannot ({@link io.relog.log.LogNotDurableException}), writes stay refused with a {@code -MISCONF}
+ * that says the server must be restarted.
  *
  * <p>At start, {@link io.relog.frontend.persistence.LogReplay} replays the recovered log into the
  * engine before the server accepts clients.

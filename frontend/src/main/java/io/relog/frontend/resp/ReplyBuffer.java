@@ -53,6 +53,31 @@ public final class ReplyBuffer implements Reply {
         return b;
     }
 
+    /** Values from this size on make the buffer grow to fit them exactly (see {@link #outFor}). */
+    private static final int LARGE_VALUE = 64 * 1024;
+    /** Room left after a large value for the small replies that may follow it. */
+    private static final int SLACK = 1024;
+
+    /**
+     * The buffer, with room for {@code bytes} more when they are a large value. A buffer grows to
+     * the next power of two, so a 1 MB value would take 2 MB; the engine pauses a client whose
+     * replies are above the high water mark, so a client that does not read holds about one such
+     * reply, and with thousands of them that doubling would be most of the direct memory. A value
+     * at least as large as what the buffer already holds is therefore fitted exactly (one copy of
+     * the smaller content); a series of large values still grows by doubling, so the copies stay
+     * linear.
+     */
+    private ByteBuf outFor(int bytes) {
+        ByteBuf b = out();
+        if (bytes >= LARGE_VALUE && b.writableBytes() < bytes && b.writerIndex() < bytes) {
+            ByteBuf fitted = alloc.ioBuffer(b.writerIndex() + bytes + SLACK);
+            fitted.writeBytes(b, b.readerIndex(), b.readableBytes());
+            b.release();
+            b = buf = fitted;
+        }
+        return b;
+    }
+
     /** Sets the protocol the following replies are encoded in (2 or 3). */
     public void protocol(int protocol) {
         this.protocol = protocol;
@@ -198,6 +223,7 @@ public final class ReplyBuffer implements Reply {
             nullBulk();
             return;
         }
+        outFor(value.length + 16); // header, value and CRLF
         header('$', value.length);
         ByteBuf b = out();
         b.writeBytes(value);

@@ -25,13 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
  * the slow readers asked for, and keep serving everybody else: a control client's round trips
  * and a PING on every idle connection.
  *
- * <p><b>It fails today</b>, which is why it runs only with {@code -Pload}: the only bound is
- * back-pressure (a connection whose replies are not taken stops being read), and it acts between
- * reads, not within one: the replies to every GET that arrived in one read are encoded into one
- * growing buffer first (200 MB per slow reader here), so a few slow readers exhaust the server's
- * direct memory and stall its event loop for everybody. {@code client-output-buffer-limit} is
- * not enforced on this branch (another branch implements it); with it, and with execution paused
- * while a client's output is over its limit, this test is the acceptance check.
+ * <p><b>What bounds it.</b> Back-pressure on reads alone (a connection whose replies are not
+ * taken stops being read) acts between reads, not within one: the replies to every GET that
+ * arrived in one read would be encoded at once (200 MB per slow reader here), exhausting the
+ * server's direct memory and stalling its event loop for everybody. The engine therefore pauses
+ * a connection's remaining pipelined commands while its unsent replies are above the channel's
+ * high water mark (1 MiB) and resumes them when the channel is writable again ({@code
+ * EngineLoop}), so each slow reader holds about one reply beyond the mark, whatever it
+ * pipelined; {@code client-output-buffer-limit} is {@code 0 0 0} for normal clients, as in
+ * Redis, and plays no part. {@code SlowReaderPauseTest} is the small form that runs in the
+ * default build. This test is heavy (minutes, 10,000 sockets), so it runs only with {@code
+ * -Pload}.
  *
  * <p>Sizes: {@code -Drelog.load.connections} and {@code -Drelog.load.slowReaders}; {@code -Pload}
  * sets 10,000 connections and 500 slow readers; the client JVM and the

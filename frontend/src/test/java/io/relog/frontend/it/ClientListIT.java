@@ -106,13 +106,14 @@ class ClientListIT extends AbstractServerIT {
                 s.write("GET big\r\n".getBytes(StandardCharsets.US_ASCII));
             }
             s.flush();
-            // 32 MB of replies the client does not read pile up on the server's side.
+            // Of the 32 MB asked for, replies past the 1 MiB high water mark wait on the server's
+            // side (the rest of the pipeline is paused), and the server stops reading the client.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 Map<String, String> f = ((String) call("CLIENT", "LIST")).lines().map(ClientListIT::fields)
                         .filter(x -> x.get("name").equals("slow")).findFirst().orElseThrow();
                 assertThat(Long.parseLong(f.get("omem"))).isGreaterThan(1 << 20);
                 assertThat(Long.parseLong(f.get("oll"))).isPositive();
-                assertThat(f.get("events")).isEqualTo("rw");
+                assertThat(f.get("events")).isEqualTo("w");
                 assertThat(Long.parseLong(f.get("tot-mem"))).isGreaterThanOrEqualTo(Long.parseLong(f.get("omem")));
             });
         }

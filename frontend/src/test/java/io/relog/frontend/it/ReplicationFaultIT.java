@@ -89,17 +89,21 @@ class ReplicationFaultIT {
             writer.start();
             try (Jedis admin = new Jedis("127.0.0.1", master.port())) {
                 for (int cut = 0; cut < 100; cut++) {
-                    // Each cut cuts a live link: wait until the replica is back up, then a random moment.
+                    // Each cut cuts a live link: wait until the previous cut was followed by a
+                    // partial resync (the master counted it) and the replica is up again, then
+                    // wait a random moment. Without the count, a replica that still reported "up"
+                    // just after a cut could have the next cut land between connections.
+                    long resumed = cut;
                     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                             .pollInterval(java.time.Duration.ofMillis(5))
-                            .until(() -> "up".equals(RedisReplicaOfRelogIT.info(r, "replication")
+                            .until(() -> Long.parseLong(RedisReplicaOfRelogIT.info(admin, "stats").get("sync_partial_ok"))
+                                    >= resumed && "up".equals(RedisReplicaOfRelogIT.info(r, "replication")
                                     .get("master_link_status")));
                     Thread.sleep(rnd.nextInt(20));
-                    if (rnd.nextBoolean()) {
-                        admin.clientKill(new ClientKillParams().type(ClientType.REPLICA));
-                    } else {
-                        r.clientKill(new ClientKillParams().type(ClientType.MASTER));
-                    }
+                    long killed = rnd.nextBoolean()
+                            ? admin.clientKill(new ClientKillParams().type(ClientType.REPLICA))
+                            : r.clientKill(new ClientKillParams().type(ClientType.MASTER));
+                    assertThat(killed).as("seed %d: cut %d found the link", seed, cut).isEqualTo(1);
                 }
             } finally {
                 stop.set(true);

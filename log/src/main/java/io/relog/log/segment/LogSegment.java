@@ -1,10 +1,12 @@
 package io.relog.log.segment;
 
 import io.relog.log.BatchEntry;
+import io.relog.log.LogNotDurableException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -46,6 +48,19 @@ public final class LogSegment {
     private BatchEntry lastEntry;
     private long lastIndexFlushMs;
 
+    /** Opens a segment's {@code .log} channel. */
+    @FunctionalInterface
+    interface ChannelOpener {
+        FileChannel open(Path path, OpenOption... options) throws IOException;
+    }
+
+    /**
+     * How {@code .log} files are opened: {@link FileChannel#open}. A seam for the tests of this
+     * package, which open through a channel that fails {@code force} on demand; nothing else sets
+     * it. Read once per segment, at open: it costs the appends nothing.
+     */
+    static volatile ChannelOpener logChannels = FileChannel::open;
+
     private LogSegment(long baseOffset, Path dir, boolean create) throws IOException {
         this.baseOffset = baseOffset;
         this.logPath = dir.resolve(fileName(baseOffset, ".log"));
@@ -53,7 +68,7 @@ public final class LogSegment {
         StandardOpenOption[] opts = create
                 ? new StandardOpenOption[] {StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE}
                 : new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
-        this.log = FileChannel.open(logPath, opts);
+        this.log = logChannels.open(logPath, opts);
         FileChannel i;
         try {
             i = FileChannel.open(idxPath, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -120,34 +135,52 @@ public final class LogSegment {
 
     /**
      * Writes {@code len} bytes of {@code src} at the end of the {@code .log} (page cache; no
-     * fsync). On failure some bytes may have been written: {@link #size()} counts those, and a
-     * retry passes the rest.
+     * fsync), all or nothing as far as {@link #size()} goes: it grows by {@code len} only once
+     * every byte is written. A write that fails may have put a part of the bytes into the file past
+     * {@link #size()}; the caller retries with the same bytes, which are written again from the
+     * same position (so a retry rewrites a batch from its start, never continues a partial one), and
+     * a crash before that leaves a torn tail that recovery cuts.
      */
     public void write(byte[] src, int off, int len) throws IOException {
-        write(ByteBuffer.wrap(src, off, len));
+        write(new ByteBuffer[] {ByteBuffer.wrap(src, off, len)});
     }
 
     /**
-     * Writes the remaining bytes of {@code src} at the end of the {@code .log} (page cache; no
-     * fsync), advancing its position; a direct buffer goes to the file without a copy in between.
-     * On failure {@code src}'s position and {@link #size()} tell what was written.
+     * Writes the remaining bytes of {@code parts}, in order, at the end of the {@code .log} (page
+     * cache; no fsync); a direct buffer goes to the file without a copy in between. All or nothing
+     * as far as {@link #size()} goes, as {@link #write(byte[], int, int)}: the size grows by the
+     * bytes of every part only once all are written; the parts' positions advance as bytes are
+     * written, so after a failure the caller must rewind them to retry the whole batch.
      */
-    public void write(ByteBuffer src) throws IOException {
-        if (size + src.remaining() <= allocated) {
-            writeAt(src); // inside the zero-filled space: the preallocator never writes there
+    public void write(ByteBuffer... parts) throws IOException {
+        long len = 0;
+        for (ByteBuffer b : parts) {
+            len += b.remaining();
+        }
+        if (size + len <= allocated) {
+            writeAt(parts, false); // inside the zero-filled space: the preallocator never writes there
             return;
         }
         synchronized (extendLock) {
-            writeAt(src);
-            allocated = Math.max(allocated, size);
+            writeAt(parts, true);
         }
     }
 
-    private void writeAt(ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) {
-            int n = log.write(b, size);
-            size += n;
+    private void writeAt(ByteBuffer[] parts, boolean extending) throws IOException {
+        long pos = size;
+        try {
+            for (ByteBuffer b : parts) {
+                while (b.hasRemaining()) {
+                    pos += log.write(b, pos);
+                }
+            }
+        } finally {
+            if (extending) {
+                // Bytes of a failed write past the old end count as allocated, so trimPreallocation cuts them.
+                allocated = Math.max(allocated, pos);
+            }
         }
+        size = pos;
     }
 
     // ---------------------------------------------------------------------------- preallocation
@@ -171,9 +204,12 @@ public final class LogSegment {
     }
 
     /**
-     * Zero-fills the next {@code chunk} bytes past the write position and fsyncs them, so later
-     * appends overwrite allocated blocks. The preallocating thread; writes that would pass the
-     * filled space meanwhile wait for it.
+     * Zero-fills the next {@code chunk} bytes past the write position, so later appends overwrite
+     * allocated blocks. No fsync: the caller forces the file afterwards so that the fsync never
+     * overlaps another of the same file ({@code CommandLog}'s force lock), because that fsync also
+     * writes back the batches' dirty pages, and a failure it reports concerns them (see
+     * {@link #rewriteBatches}). The preallocating thread;
+     * writes that would pass the filled space meanwhile wait for it.
      */
     public void preallocate(long chunk) throws IOException {
         // Never take the last free space of the disk: the log's own writes need it more.
@@ -197,7 +233,6 @@ public final class LogSegment {
             }
             allocated = end;
         }
-        log.force(false);
     }
 
     /** Cuts the zero-filled space off the file (a rolled or closing segment). Appending thread. */
@@ -314,9 +349,87 @@ public final class LogSegment {
         flushedEntries += count;
     }
 
-    /** fsyncs the {@code .log} data (fdatasync). */
+    /**
+     * fsyncs the {@code .log} data (fdatasync). After a failure, the bytes written since the last
+     * successful force are of unknown state on disk, and a second force may succeed without
+     * writing them (Linux may have marked the pages it failed to write clean): call
+     * {@link #rewriteBatches} over them before forcing again.
+     */
     public void force() throws IOException {
         log.force(false);
+    }
+
+    /** Bytes of a file page: a failed write-back loses (or tears) whole pages. */
+    static final int PAGE_BYTES = 4096;
+
+    /**
+     * Makes the batches from log offset {@code fromOffset} to {@code toOffset} (exclusive; clipped
+     * to this segment's end) dirty again in the page cache from bytes checked to be right, so that
+     * the next {@link #force} writes them to disk: each batch is read back from the {@code .log},
+     * checked against the CRC32C of its index entry (the entry itself checked against its own
+     * checksum, whether still pending in memory or read back from the {@code .idx}), and written
+     * back at the same file position. The first batch rewritten is the one holding the first byte
+     * of the {@value #PAGE_BYTES}-byte page that holds {@code fromOffset}: the bytes before it on
+     * that page were part of the failed write-back as well. Any one thread, the one that forces;
+     * the appending thread may go on writing past {@code toOffset}.
+     *
+     * @param fromOffset a log offset in this segment, at a batch boundary, at or below
+     *                   {@link #endOffset()}
+     * @param toOffset   a log offset at a batch boundary (or past this segment's end)
+     * @throws LogNotDurableException if an entry or a batch does not check: the bytes the page
+     *         cache holds now are not the ones appended, and no fsync can make the log durable
+     * @throws IOException if reading or writing the file fails (the call may be repeated)
+     */
+    public void rewriteBatches(long fromOffset, long toOffset) throws IOException {
+        long to = Math.min(toOffset, endOffset());
+        if (fromOffset >= to) {
+            return;
+        }
+        long pageStart = baseOffset + (fromOffset - baseOffset) / PAGE_BYTES * PAGE_BYTES;
+        int i = entryIndexFor(pageStart);
+        if (i < 0) {
+            throw new LogNotDurableException(logPath, fromOffset - baseOffset, fromOffset, "no index entry holds the offset");
+        }
+        byte[] buf = new byte[0];
+        CRC32C crc = new CRC32C();
+        int count = entryCount();
+        long expected = -1;
+        for (; i < count; i++) {
+            BatchEntry e = checkedEntry(i);
+            if (e != null && e.offset() >= to && e.offset() == expected) {
+                break;
+            }
+            if (e == null || (expected >= 0 && e.offset() != expected) || e.length() <= 0 || e.endOffset() > endOffset()) {
+                throw new LogNotDurableException(idxPath, (long) i * ENTRY_BYTES, expected >= 0 ? expected : pageStart,
+                        "index entry " + i + " does not check");
+            }
+            long pos = e.offset() - baseOffset;
+            if (buf.length < e.length()) {
+                buf = new byte[e.length()];
+            }
+            ByteBuffer b = ByteBuffer.wrap(buf, 0, e.length());
+            while (b.hasRemaining()) {
+                if (log.read(b, pos + b.position()) < 0) {
+                    throw new LogNotDurableException(logPath, pos, e.offset(), "the file ends inside the batch");
+                }
+            }
+            crc.reset();
+            crc.update(buf, 0, e.length());
+            if ((int) crc.getValue() != e.crc()) {
+                throw new LogNotDurableException(logPath, pos, e.offset(),
+                        "the batch read back does not match its CRC32C");
+            }
+            b.flip();
+            while (b.hasRemaining()) {
+                log.write(b, pos + b.position());
+            }
+            expected = e.endOffset();
+        }
+    }
+
+    /** Entry {@code i} if its own checksum holds, else {@code null}. */
+    private BatchEntry checkedEntry(int i) throws IOException {
+        return decodeChecked(entryBytes(i), baseOffset);
     }
 
     /** fsyncs the {@code .idx} file. */
@@ -331,6 +444,11 @@ public final class LogSegment {
 
     /** Entry {@code i} (0-based). Any thread. */
     public BatchEntry entry(int i) throws IOException {
+        return decode(entryBytes(i), baseOffset);
+    }
+
+    /** The {@value #ENTRY_BYTES} bytes of entry {@code i}, pending or from the file, at positions 0..31. */
+    private ByteBuffer entryBytes(int i) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(ENTRY_BYTES);
         synchronized (this) {
             if (i < 0 || i >= entryCount()) {
@@ -339,7 +457,7 @@ public final class LogSegment {
             if (i >= flushedEntries) {
                 int at = (i - flushedEntries) * ENTRY_BYTES;
                 b.put(0, pendingEntries, at, ENTRY_BYTES);
-                return decode(b, baseOffset);
+                return b;
             }
         }
         long pos = (long) i * ENTRY_BYTES;
@@ -349,7 +467,7 @@ public final class LogSegment {
                 throw new IOException("index " + idxPath + " is shorter than its entries");
             }
         }
-        return decode(b.flip(), baseOffset);
+        return b.flip();
     }
 
     /**

@@ -6,28 +6,44 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Reads RDB primitives — bytes, lengths, strings in every encoding — from a stream through its
- * own buffer, keeping the byte offset of the next byte and the CRC-64 of every byte consumed.
- * Every error is an {@link RdbFormatException} naming the offset and the key being read (set by
- * the reader with {@link #enterKey}). Not thread-safe.
+ * Reads RDB primitives — bytes, lengths, strings in every encoding — keeping the byte offset of
+ * the next byte and the CRC-64 of every byte consumed. Every error is an
+ * {@link RdbFormatException} naming the offset and the key being read (set by the reader with
+ * {@link #enterKey}). Not thread-safe.
+ *
+ * <p>Two sources: a stream, read through this object's own buffer and checksummed here; or a file
+ * ({@link #open}), read ahead and checksummed by a thread of its own ({@link PrefetchedFile}),
+ * whose chunks are parsed in place. Both give the same values, offsets and errors.
  */
-public final class RdbInput {
+public final class RdbInput implements AutoCloseable {
 
     private static final int BUFFER_SIZE = 64 * 1024;
     /** Largest string read into one array. Redis' own limit is 512 MB (proto-max-bulk-len). */
     private static final long MAX_STRING = Integer.MAX_VALUE - 16;
 
+    /** The stream read, or {@code null} when reading a {@link PrefetchedFile}. */
     private final InputStream in;
     /** Total bytes of the input if known (a file, a payload), else -1. */
     private final long limit;
-    private final byte[] buf = new byte[BUFFER_SIZE];
+    /**
+     * The bytes at hand, {@code buf[pos .. lim)}: this object's buffer for a stream, the current
+     * chunk's array for a prefetched file.
+     */
+    private byte[] buf;
     private int pos;
     private int lim;
-    /** Offset of {@code buf[0]} in the input. */
+    /** Offset of {@code buf[0]} in the input (negative while a chunk's head is in front of it). */
     private long base;
-    /** CRC of the bytes before {@code buf[crcFrom]}. */
+    /** Stream only: CRC of the bytes before {@code buf[crcFrom]}. */
     private long crc;
     private int crcFrom;
+
+    /** Prefetched file only: the file, the chunk {@code buf} belongs to, and the one before it. */
+    private final PrefetchedFile file;
+    private PrefetchedFile.Chunk current;
+    private PrefetchedFile.Chunk previous;
+    /** Prefetched file only: whether the last chunk has been taken. */
+    private boolean ended;
 
     private byte[] key;
     private int db = -1;
@@ -36,6 +52,36 @@ public final class RdbInput {
     public RdbInput(InputStream in, long limit) {
         this.in = in;
         this.limit = limit;
+        this.buf = new byte[BUFFER_SIZE];
+        this.file = null;
+    }
+
+    private RdbInput(PrefetchedFile file, long limit) {
+        this.in = null;
+        this.limit = limit;
+        this.file = file;
+        this.buf = new byte[0];
+    }
+
+    /**
+     * Reads the file at {@code path}, {@code size} bytes long, read ahead and checksummed by a
+     * thread of its own until {@link #close()}.
+     */
+    public static RdbInput open(java.nio.file.Path path, long size) throws IOException {
+        return open(path, size, PrefetchedFile.CHUNK_SIZE);
+    }
+
+    /** {@link #open(java.nio.file.Path, long)} with chunks of {@code chunkSize} bytes (tests use small ones). */
+    static RdbInput open(java.nio.file.Path path, long size, int chunkSize) throws IOException {
+        return new RdbInput(new PrefetchedFile(path, chunkSize), size);
+    }
+
+    /** Stops reading ahead (a prefetched file) and closes the file; a stream is left to its owner. */
+    @Override
+    public void close() throws IOException {
+        if (file != null) {
+            file.close();
+        }
     }
 
     /** Reads {@code bytes[0 .. length)}. */
@@ -48,9 +94,25 @@ public final class RdbInput {
         return base + pos;
     }
 
+    /** Bytes left before the end of the input, or -1 if its length is unknown. */
+    public long remaining() {
+        return limit < 0 ? -1 : limit - position();
+    }
+
     /** The CRC-64 of every byte consumed so far. */
     public long checksum() {
-        return Crc64.update(crc, buf, crcFrom, pos - crcFrom);
+        if (file == null) {
+            return Crc64.update(crc, buf, crcFrom, pos - crcFrom);
+        }
+        if (current == null) {
+            return 0;
+        }
+        // The reader thread checksummed each chunk's predecessors; the bytes consumed lie in the
+        // current chunk or, while its head holds the previous chunk's tail, in the previous one
+        // (kept unchanged until the next switch for this).
+        long at = position();
+        PrefetchedFile.Chunk c = at >= current.start || previous == null ? current : previous;
+        return Crc64.update(c.crcBefore, c.data, PrefetchedFile.HEAD, (int) (at - c.start));
     }
 
     /** Names the key (and database, or -1) that errors from now on concern. */
@@ -82,6 +144,15 @@ public final class RdbInput {
         if (lim - pos >= n) {
             return;
         }
+        if (file != null) {
+            if (!nextChunk()) {
+                throw truncated(n - (lim - pos));
+            }
+            if (lim - pos < n) { // only the last chunk is short
+                throw truncated(n - (lim - pos));
+            }
+            return;
+        }
         crc = Crc64.update(crc, buf, crcFrom, pos - crcFrom);
         int keep = lim - pos;
         System.arraycopy(buf, pos, buf, 0, keep);
@@ -96,6 +167,31 @@ public final class RdbInput {
             }
             lim += r;
         }
+    }
+
+    /**
+     * Prefetched file: moves to the next chunk, carrying the unread bytes ({@code ≤ HEAD}) into
+     * its head so they stay contiguous with its data. Returns false, changing nothing, at the end
+     * of the file.
+     */
+    private boolean nextChunk() throws IOException {
+        if (ended) {
+            return false;
+        }
+        PrefetchedFile.Chunk next = file.take();
+        int keep = lim - pos;
+        System.arraycopy(buf, pos, next.data, PrefetchedFile.HEAD - keep, keep);
+        base += pos - (PrefetchedFile.HEAD - keep);
+        pos = PrefetchedFile.HEAD - keep;
+        lim = PrefetchedFile.HEAD + next.length;
+        buf = next.data;
+        if (previous != null) {
+            file.recycle(previous);
+        }
+        previous = current;
+        current = next;
+        ended = next.length < file.chunkSize();
+        return true;
     }
 
     private RdbFormatException truncated(long missing) {
@@ -160,6 +256,21 @@ public final class RdbInput {
     }
 
     private void readFully(byte[] dst, int off, int len) throws IOException {
+        if (file != null) {
+            while (true) {
+                int c = Math.min(len, lim - pos);
+                System.arraycopy(buf, pos, dst, off, c);
+                pos += c;
+                off += c;
+                len -= c;
+                if (len == 0) {
+                    return;
+                }
+                if (!nextChunk()) {
+                    throw truncated(len);
+                }
+            }
+        }
         int c = Math.min(len, lim - pos);
         System.arraycopy(buf, pos, dst, off, c);
         pos += c;
@@ -194,7 +305,7 @@ public final class RdbInput {
 
     public void skip(long n) throws IOException {
         while (n > 0) {
-            int step = (int) Math.min(n, BUFFER_SIZE);
+            int step = (int) Math.min(n, file != null ? PrefetchedFile.HEAD : BUFFER_SIZE);
             require(step);
             pos += step;
             n -= step;

@@ -1,5 +1,6 @@
 package io.relog.snapshot.rdb;
 
+import io.relog.engine.keyspace.ChampMap;
 import io.relog.engine.keyspace.Database;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,10 @@ import java.util.Map;
  * collections are skipped with a warning, as Redis skips them. Everything else unexpected — an
  * unknown type, a bad length, a truncated file, a checksum mismatch, a duplicate key, a stream
  * or module value — is an {@link RdbFormatException} naming the byte offset and the key.
+ *
+ * <p>Each database's keys are collected and its trie is built once, at the end of the file
+ * ({@link ChampMap.Bulk}): a repeated key is therefore found after the checksum is verified, and
+ * reported (the first one, with its key and offset) only if nothing else is wrong with the file.
  *
  * <p>Any thread; the databases returned are owned by nobody else until the caller installs them.
  */
@@ -72,22 +77,34 @@ public final class RdbReader {
         }
     }
 
+    /** The fewest bytes a key takes in a file: type, key length, value length (both strings empty). */
+    private static final int MIN_KEY_BYTES = 3;
+    /** Most keys a RESIZEDB hint makes room for in advance: a damaged hint must not cost gigabytes (beyond it, room grows). */
+    private static final int MAX_PRESIZE = 1 << 22;
+
     private static final String MODULE_NAME_CHARSET =
             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     private RdbReader() {
     }
 
-    /** Loads the file at {@code path}. */
+    /**
+     * Loads the file at {@code path}. The file is read and checksummed ahead by a second thread
+     * (see {@link PrefetchedFile}) while this one parses and builds the databases.
+     */
     public static RdbLoad read(Path path, Options options) throws IOException {
-        try (InputStream in = Files.newInputStream(path)) {
-            return read(in, Files.size(path), options);
+        try (RdbInput rdb = RdbInput.open(path, Files.size(path))) {
+            return read(rdb, options);
         }
     }
 
     /** Loads an RDB from {@code in}, whose length is {@code length} bytes (-1 if unknown); reads up to the checksum. */
     public static RdbLoad read(InputStream in, long length, Options options) throws IOException {
-        RdbInput rdb = new RdbInput(in, length);
+        return read(new RdbInput(in, length), options);
+    }
+
+    /** Loads an RDB from {@code rdb}, up to and including the checksum. */
+    static RdbLoad read(RdbInput rdb, Options options) throws IOException {
         int version = readHeader(rdb);
         Database[] dbs = new Database[options.databases()];
         for (int i = 0; i < dbs.length; i++) {
@@ -97,6 +114,8 @@ public final class RdbReader {
         List<byte[]> functions = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         long keys = 0;
+        // Each database's keys are collected and its trie built once at the end (see ChampMap.Bulk).
+        ChampMap.Bulk[] entries = new ChampMap.Bulk[dbs.length];
         Database db = dbs.length > 0 ? dbs[0] : null;
         long expireAt = -1;
         long idle = -1;
@@ -126,10 +145,16 @@ public final class RdbReader {
                     db = dbs[(int) id];
                     continue;
                 }
-                case Rdb.OPCODE_RESIZEDB:
+                case Rdb.OPCODE_RESIZEDB: {
+                    // A hint: room for that many keys, unless the data left cannot hold them.
+                    long size = rdb.readLength();
                     rdb.readLength();
-                    rdb.readLength();
+                    long room = rdb.remaining() < 0 ? 1 << 16 : rdb.remaining() / MIN_KEY_BYTES;
+                    if (db != null && entries[db.index()] == null && size > 0) {
+                        entries[db.index()] = new ChampMap.Bulk((int) Math.min(Math.min(size, room), MAX_PRESIZE));
+                    }
                     continue;
+                }
                 case Rdb.OPCODE_AUX: {
                     byte[] name = rdb.readString();
                     aux.put(new String(name, StandardCharsets.UTF_8), rdb.readString());
@@ -159,10 +184,11 @@ public final class RdbReader {
                         warnings.add("skipped empty key " + RdbFormatException.quote(key) + " in db " + db.index()
                                 + " at byte offset " + at);
                     } else {
-                        if (db.peek(key) != null) {
-                            throw rdb.errorAt(at, "duplicate key in the same database");
+                        ChampMap.Bulk into = entries[db.index()];
+                        if (into == null) {
+                            into = entries[db.index()] = new ChampMap.Bulk(1024);
                         }
-                        db.put(key, value, options.accessFor(idle, freq), false);
+                        into.add(key, value, options.accessFor(idle, freq), at);
                         if (expireAt >= 0) {
                             db.setExpireAt(key, expireAt);
                         }
@@ -184,6 +210,16 @@ public final class RdbReader {
             if (stored != 0 && stored != computed) {
                 throw rdb.errorAt(at, String.format("checksum mismatch: file says %016x, content gives %016x",
                         stored, computed));
+            }
+        }
+        for (int i = 0; i < dbs.length; i++) {
+            if (entries[i] != null) {
+                dbs[i].putAll(entries[i]);
+                int d = entries[i].duplicate();
+                if (d >= 0) {
+                    rdb.enterKey(entries[i].key(d), i);
+                    throw rdb.errorAt(entries[i].tag(d), "duplicate key in the same database");
+                }
             }
         }
         return new RdbLoad(version, dbs, aux, functions, warnings, keys);

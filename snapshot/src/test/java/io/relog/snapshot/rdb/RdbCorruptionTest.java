@@ -140,6 +140,29 @@ class RdbCorruptionTest {
                 .hasMessageContaining("\"k\"");
     }
 
+    /** A key twice in one database: the error names the key and the offset of its second record. */
+    @Test
+    void duplicateKeyIsNamedWithItsOffset() throws Exception {
+        byte[] first = key(Rdb.TYPE_STRING, "dup", "1".getBytes());
+        byte[] other = key(Rdb.TYPE_STRING, "other", "2".getBytes());
+        byte[] again = key(Rdb.TYPE_STRING, "dup", "3".getBytes());
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(first);
+        body.write(other);
+        body.write(again);
+        body.write(key(Rdb.TYPE_STRING, "other", "4".getBytes())); // a later repeat: the first is reported
+        assertThatThrownBy(() -> read(file(9, body.toByteArray()))).isInstanceOf(RdbFormatException.class)
+                .hasMessageContaining("duplicate key")
+                .hasMessageContaining("\"dup\"")
+                .hasMessageContaining("byte offset " + (9 + first.length + other.length));
+        // The same key in two databases is no duplicate.
+        ByteArrayOutputStream twoDbs = new ByteArrayOutputStream();
+        twoDbs.write(first);
+        twoDbs.write(new byte[] {(byte) Rdb.OPCODE_SELECTDB, 1});
+        twoDbs.write(again);
+        assertThat(read(file(9, twoDbs.toByteArray())).keys()).isEqualTo(2);
+    }
+
     /**
      * Found by RdbReaderFuzzTest (seed selectdb-negative-crash): a SELECTDB whose 64-bit length
      * has the top bit set indexed the databases with a negative number.

@@ -48,6 +48,10 @@ class RdbRoundTripTest {
             RdbLoad load = read(rdb);
             assertThat(Keyspaces.model(load.databases())).as("seed %d", seed)
                     .isEqualTo(asLoaded(Keyspaces.model(views)));
+            for (Database d : load.databases()) {
+                assertThat(d.usedMemory()).as("seed %d, memory estimate of db %d", seed, d.index())
+                        .isEqualTo(d.recomputeUsedMemory());
+            }
             assertThat(load.version()).isEqualTo(9);
             assertThat(load.replId()).isEqualTo(aux.replId());
             assertThat(load.replOffset()).isEqualTo(98765);
