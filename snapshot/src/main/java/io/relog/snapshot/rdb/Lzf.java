@@ -8,6 +8,9 @@ package io.relog.snapshot.rdb;
  */
 final class Lzf {
 
+    /** The most bytes one input byte can decompress to: a 3-byte back reference copies 264. */
+    static final int MAX_EXPANSION = 88;
+
     private Lzf() {
     }
 

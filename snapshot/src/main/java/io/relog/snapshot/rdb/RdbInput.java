@@ -370,10 +370,15 @@ public final class RdbInput implements AutoCloseable {
             case Rdb.ENC_LZF: {
                 long clen = readLength();
                 long len = readLength();
-                if (len > MAX_STRING) {
+                if (len < 0 || len > MAX_STRING) {
                     throw errorAt(start, "bad LZF length " + Long.toUnsignedString(len));
                 }
                 byte[] compressed = readBytes(clen);
+                // One LZF back reference (3 bytes) expands to at most 264 bytes: a longer length is
+                // a lie, refused before the output is allocated.
+                if (len > (long) compressed.length * Lzf.MAX_EXPANSION) {
+                    throw errorAt(start, "bad LZF length " + len + " for " + compressed.length + " compressed bytes");
+                }
                 byte[] out = Lzf.decompress(compressed, (int) len);
                 if (out == null) {
                     throw errorAt(start, "invalid LZF compressed string");

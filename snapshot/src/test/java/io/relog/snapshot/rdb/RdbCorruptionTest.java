@@ -83,6 +83,23 @@ class RdbCorruptionTest {
     }
 
     @Test
+    void anLzfLengthTheCompressedBytesCannotHoldIsRefusedBeforeAllocating() throws Exception {
+        // REDIS0009, a string key "k" whose value is LZF (0xC3) with clen 2 and a claimed length.
+        for (byte[] len : new byte[][] {
+                {(byte) 0x80, 0x40, 0, 0, 0}, // 1 GiB from 2 bytes
+                {(byte) 0x81, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0x96, (byte) 0x8c, (byte) 0xd2,
+                        (byte) 0x9d}}) { // beyond 2^63: negative as a signed long
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            out.write("REDIS0009".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(new byte[] {0, 1, 'k', (byte) 0xC3, 2});
+            out.write(len);
+            out.write(new byte[] {0, 'x', (byte) 0xFF, 0, 0, 0, 0, 0, 0, 0, 0});
+            assertThatThrownBy(() -> read(out.toByteArray())).isInstanceOf(RdbFormatException.class)
+                    .hasMessageContaining("bad LZF length").hasMessageContaining("byte offset 12");
+        }
+    }
+
+    @Test
     void newerVersionsAreRejected() throws Exception {
         byte[] rdb = sample(2);
         rdb[7] = '1';
