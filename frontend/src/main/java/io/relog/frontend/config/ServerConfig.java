@@ -464,7 +464,12 @@ public final class ServerConfig {
         if (d == null || args.isEmpty() || (!d.multiArg() && args.size() != 1)) {
             return "Bad directive or wrong number of arguments";
         }
-        String joined = OutputBufferLimits.merge(name, values.get(name), String.join(" ", args));
+        String joined;
+        try {
+            joined = OutputBufferLimits.merge(name, values.get(name), String.join(" ", args));
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
         if (name.equals("save") && !seenMultiArg.add(name)) {
             // Several "save" lines accumulate, as in redis.conf; the first one replaces the default.
             String prev = values.get(name);

@@ -107,6 +107,10 @@ class ServerConfigTest {
         assertReason("proto-max-bulk-len 10", "argument must be between 1048576 and 9223372036854775807 inclusive");
         assertReason("port 1 2", "Bad directive or wrong number of arguments");
         assertReason("requirepass \"abc", "Unbalanced quotes in configuration line");
+        assertReason("client-output-buffer-limit notanumber", "Wrong number of arguments in buffer limit configuration.");
+        assertReason("client-output-buffer-limit normal 0 0 0 pubsub 1mb",
+                "Wrong number of arguments in buffer limit configuration.");
+        assertReason("client-output-buffer-limit public 0 0 0", "Invalid client class specified in buffer limit configuration.");
         assertReason("daemonize yes",
                 "Relog does not daemonize: run it in the foreground under a service manager (systemd, Docker)");
     }
