@@ -100,90 +100,7 @@ public final class RespCommands {
      *         {@link MalformedCommandException#position()} is relative to {@code pos}
      */
     public static Parsed parse(byte[] buf, int pos, int limit) throws MalformedCommandException {
-        int p = pos;
-        if (p >= limit) {
-            return null;
-        }
-        if (buf[p] != '*') {
-            throw new MalformedCommandException(0, "expected '*', found byte 0x" + Integer.toHexString(buf[p] & 0xff));
-        }
-        p++;
-        long count = 0;
-        int start = p;
-        while (true) {
-            if (p >= limit) {
-                return null;
-            }
-            byte b = buf[p];
-            if (b == '\r') {
-                break;
-            }
-            if (b < '0' || b > '9' || p - start >= 9) {
-                throw new MalformedCommandException(p - pos, "bad multibulk length");
-            }
-            count = count * 10 + (b - '0');
-            p++;
-        }
-        if (p == start || count < 1) {
-            throw new MalformedCommandException(p - pos, "bad multibulk length");
-        }
-        if (p + 1 >= limit) {
-            return null;
-        }
-        if (buf[p + 1] != '\n') {
-            throw new MalformedCommandException(p + 1 - pos, "expected LF");
-        }
-        p += 2;
-        // Grown as arguments arrive: a corrupt count must not allocate before the bytes exist.
-        byte[][] argv = new byte[(int) Math.min(count, 16)][];
-        for (int i = 0; i < count; i++) {
-            if (i == argv.length) {
-                argv = java.util.Arrays.copyOf(argv, (int) Math.min(count, 2L * argv.length));
-            }
-            if (p >= limit) {
-                return null;
-            }
-            if (buf[p] != '$') {
-                throw new MalformedCommandException(p - pos, "expected '$', found byte 0x" + Integer.toHexString(buf[p] & 0xff));
-            }
-            p++;
-            long len = 0;
-            start = p;
-            while (true) {
-                if (p >= limit) {
-                    return null;
-                }
-                byte b = buf[p];
-                if (b == '\r') {
-                    break;
-                }
-                if (b < '0' || b > '9' || p - start >= 10) {
-                    throw new MalformedCommandException(p - pos, "bad bulk length");
-                }
-                len = len * 10 + (b - '0');
-                p++;
-            }
-            if (p == start || len > Integer.MAX_VALUE - 16) {
-                throw new MalformedCommandException(p - pos, "bad bulk length");
-            }
-            if (p + 1 >= limit) {
-                return null;
-            }
-            if (buf[p + 1] != '\n') {
-                throw new MalformedCommandException(p + 1 - pos, "expected LF");
-            }
-            p += 2;
-            if ((long) p + len + 2 > limit) {
-                return null;
-            }
-            argv[i] = java.util.Arrays.copyOfRange(buf, p, p + (int) len);
-            p += (int) len;
-            if (buf[p] != '\r' || buf[p + 1] != '\n') {
-                throw new MalformedCommandException(p - pos, "bulk string not followed by CRLF");
-            }
-            p += 2;
-        }
-        return new Parsed(argv, p - pos);
+        return parse(java.nio.ByteBuffer.wrap(buf), pos, limit);
     }
 
     /**
@@ -191,7 +108,7 @@ public final class RespCommands {
      * limit are not used or changed), copying each argument exactly once and only when the whole
      * command is there: a partial command costs a scan of its headers, not copies of its
      * arguments. Made for a replica's stream, whose bytes arrive in off-heap network buffers and
-     * go on to the log from there. Same results and errors as {@link #parse(byte[], int, int)}.
+     * go on to the log from there; {@link #parse(byte[], int, int)} is this over a wrapped array.
      *
      * @return the command and its length in bytes, or {@code null} if {@code [pos, limit)} does
      *         not hold it whole yet
