@@ -367,12 +367,19 @@ public final class RelogServer implements AutoCloseable {
                         l.ackOffset(), l.sentOffset(), now - l.ackTimeMs()));
             }
         }
+        var cdcReaders = new ArrayList<io.relog.frontend.metrics.EngineSample.CdcReader>();
+        for (var l : state.replication.cdcLinks()) {
+            if (!l.isClosed()) {
+                cdcReaders.add(new io.relog.frontend.metrics.EngineSample.CdcReader(l.ip() + ":" + l.port(),
+                        l.sentOffset(), l.lagSeconds(now)));
+            }
+        }
         var snap = new io.relog.frontend.metrics.EngineSample.Snapshot(snapshotScheduler.saves(),
                 snapshotScheduler.lastDurationMs(), snapshotScheduler.lastOk(), snapshotScheduler.inProgress(),
                 snapshotScheduler.lastRetainedBytes(), snapshotScheduler.currentRetainedBytes());
         return new io.relog.frontend.metrics.EngineSample(commands, keys, expires, state.clients.size(),
                 engine.blockedClients().blockedCount(), loop.iterations(), loop.busyNanos(), writer.appends(),
-                writer.appendNanos(), writer.appendedBytes(), writer.commandLog().endOffset(), replicas, snap);
+                writer.appendNanos(), writer.appendedBytes(), writer.commandLog().endOffset(), replicas, cdcReaders, snap);
     }
 
     /** A listener's bootstrap; {@code tls}: its connections start with a TLS handshake ({@code tls-port}). */

@@ -22,12 +22,13 @@ import java.util.Map;
  * @param logAppendedBytes  bytes of replication stream appended since start
  * @param masterOffset      the log end offset ({@code master_repl_offset})
  * @param replicas          connected replicas' positions
+ * @param cdcReaders        connected change-feed readers' positions
  * @param snapshot          the snapshot schedule's state
  */
 public record EngineSample(Map<String, Engine.CommandStats> commands, long[] keys, long[] expires,
                            int connectedClients, int blockedClients, long loopIterations, long loopBusyNanos,
                            long logAppends, long logAppendNanos, long logAppendedBytes, long masterOffset,
-                           List<Replica> replicas, Snapshot snapshot) {
+                           List<Replica> replicas, List<CdcReader> cdcReaders, Snapshot snapshot) {
 
     /**
      * @param saves                 snapshots written since start
@@ -44,7 +45,7 @@ public record EngineSample(Map<String, Engine.CommandStats> commands, long[] key
     /** Zeros, reported until the engine's first sample. */
     public static EngineSample empty(int databases) {
         return new EngineSample(Map.of(), new long[databases], new long[databases], 0, 0, 0, 0, 0, 0, 0, 0,
-                List.of(), new Snapshot(0, -1, true, false, 0, 0));
+                List.of(), List.of(), new Snapshot(0, -1, true, false, 0, 0));
     }
 
     /**
@@ -56,5 +57,15 @@ public record EngineSample(Map<String, Engine.CommandStats> commands, long[] key
      * @param ackAgeMs   milliseconds since that acknowledgement
      */
     public record Replica(String addr, long ackOffset, long sentOffset, long ackAgeMs) {
+    }
+
+    /**
+     * One change-feed reader's link ({@code relog tail} and other CDC consumers).
+     *
+     * @param addr       {@code ip:port} of its connection
+     * @param sentOffset the log offset sent to it so far
+     * @param lagSeconds how long it has been behind the readable end (INFO's {@code lag}), 0 if at it
+     */
+    public record CdcReader(String addr, long sentOffset, long lagSeconds) {
     }
 }

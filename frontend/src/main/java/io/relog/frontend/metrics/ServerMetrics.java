@@ -191,6 +191,27 @@ public final class ServerMetrics {
             out.add(ack.build());
             out.add(lag.build());
             out.add(age.build());
+            out.add(GaugeSnapshot.builder().name("relog_cdc_readers")
+                    .help("Change-feed readers connected (not replicas: INFO replication's connected_cdc_readers)")
+                    .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(s.cdcReaders().size()).build())
+                    .build());
+            var sent = GaugeSnapshot.builder().name("relog_cdc_reader_sent_offset")
+                    .help("Log offset sent to each change-feed reader");
+            var behind = GaugeSnapshot.builder().name("relog_cdc_reader_lag_bytes")
+                    .help("Bytes of the log a change-feed reader has not been sent (master offset - sent offset)");
+            var behindSeconds = GaugeSnapshot.builder().name("relog_cdc_reader_lag_seconds")
+                    .help("Seconds a change-feed reader has been behind the log's readable end (INFO's lag)");
+            for (EngineSample.CdcReader r : s.cdcReaders()) {
+                Labels labels = Labels.of("reader", r.addr());
+                sent.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(r.sentOffset()).build());
+                behind.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                        .value(Math.max(0, s.masterOffset() - r.sentOffset())).build());
+                behindSeconds.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                        .value(r.lagSeconds()).build());
+            }
+            out.add(sent.build());
+            out.add(behind.build());
+            out.add(behindSeconds.build());
             return new MetricSnapshots(out);
         }
     }

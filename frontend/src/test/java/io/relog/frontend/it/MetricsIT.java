@@ -116,6 +116,37 @@ class MetricsIT {
     }
 
     @Test
+    void changeFeedReadersAreCountedWithTheirPositions() throws Exception {
+        try (Jedis jedis = new Jedis("127.0.0.1", server.port(), 5000);
+                java.net.Socket reader = new java.net.Socket("127.0.0.1", server.port())) {
+            jedis.set("cdc:k", "v");
+            long end = Long.parseLong(jedis.info("replication").lines()
+                    .filter(l -> l.startsWith("master_repl_offset:")).findFirst().orElseThrow().split(":")[1].trim());
+            reader.setSoTimeout(5000);
+            var out = reader.getOutputStream();
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(reader.getInputStream(),
+                    java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write("REPLCONF relog-cdc 1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).isEqualTo("+OK");
+            // From the log's end: nothing to send, so the reader is at the end.
+            out.write(("PSYNC ? " + (end + 1) + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("+CONTINUE ");
+            String addr = "127.0.0.1:" + reader.getLocalPort();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String body = get("/metrics").body();
+                assertThat(value(body, "relog_cdc_readers")).isEqualTo(1);
+                // At least the end it started from (a keepalive PING may have been logged since).
+                assertThat(value(body, "relog_cdc_reader_sent_offset{reader=\"" + addr + "\"}"))
+                        .isGreaterThanOrEqualTo(end);
+                assertThat(value(body, "relog_cdc_reader_lag_bytes{reader=\"" + addr + "\"}")).isEqualTo(0);
+                assertThat(value(body, "relog_cdc_reader_lag_seconds{reader=\"" + addr + "\"}")).isEqualTo(0);
+            });
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(value(get("/metrics").body(), "relog_cdc_readers")).isEqualTo(0));
+    }
+
+    @Test
     void otherPathsAndMethodsAreRefused() throws Exception {
         assertThat(get("/").statusCode()).isEqualTo(404);
         HttpResponse<String> post = http.send(HttpRequest.newBuilder(
