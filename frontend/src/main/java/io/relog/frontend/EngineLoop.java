@@ -441,6 +441,12 @@ public final class EngineLoop implements Runnable {
         return worked;
     }
 
+    /**
+     * Whether pipelined batches warm the caches first ({@link io.relog.engine.Engine#warm}); the
+     * JVM property {@code -Drelog.engine.warm=false} turns it off, for measuring what it buys.
+     */
+    private static final boolean WARM = !"false".equals(System.getProperty("relog.engine.warm"));
+
     private void runBatch(Batch b) {
         ClientConnection c = b.conn();
         if (c.held != null) {
@@ -462,6 +468,9 @@ public final class EngineLoop implements Runnable {
     private void runItems(ClientConnection c, List<Object> items) {
         int n = items.size();
         int consumed = n;
+        if (WARM && n >= 2 && !c.closed) {
+            engine.warm(c, items); // a pipeline: fetch its keys' trie paths together, see Engine.warm
+        }
         try {
             for (int i = 0; i < n; i++) {
                 Object item = items.get(i);

@@ -234,6 +234,70 @@ public final class ChampMap {
         return foundSlots[2 * i + 1];
     }
 
+    // ------------------------------------------------------------------ batched lookups
+
+    /** Keeps the loads of {@link #warm} alive: the JIT may not drop a load whose value is stored. */
+    private static int warmSink;
+
+    /**
+     * Looks up {@code n} keys at once, each in its own map ({@code maps[i]}; the same map may
+     * appear any number of times), walking all their trie paths level by level instead of one
+     * path after the other, and stores each key's value (or {@code null}) in {@code values}.
+     * Meant to run just before a pipelined batch of commands executes: in a large map most of a
+     * lookup's time is cache misses, one or two per level and more at the entry (metadata,
+     * slots, the key's bytes, the value's header), each depending on the one before. The paths
+     * of different keys do not depend on each other, so interleaving them lets the processor
+     * have the misses of several keys outstanding together; the commands that follow then find
+     * their paths in the cache. Changes nothing (frozen views and live maps alike); the result
+     * is only a hint, as a value may be replaced by the time it is used. Engine thread, like
+     * every method that reads a live map.
+     *
+     * @param maps   the map of each key; a {@code null} entry skips that key
+     * @param keys   the keys
+     * @param hashes each key's {@link #hash}
+     * @param nodes  scratch space of at least {@code n} entries (left with nulls)
+     * @param values receives the value of each key, or {@code null} when absent or skipped
+     * @param n      how many keys
+     */
+    public static void warm(ChampMap[] maps, byte[][] keys, int[] hashes, Object[] nodes, Object[] values, int n) {
+        for (int i = 0; i < n; i++) {
+            nodes[i] = maps[i] == null ? null : maps[i].root;
+            values[i] = null;
+        }
+        int sink = 0;
+        int live = n;
+        for (int shift = 0; live > 0 && shift < MAX_SHIFT; shift += BITS) {
+            live = 0;
+            for (int i = 0; i < n; i++) {
+                Node node = (Node) nodes[i];
+                if (node == null) {
+                    continue;
+                }
+                int bit = 1 << ((hashes[i] >>> shift) & MASK);
+                if ((node.dataMap & bit) != 0) {
+                    int e = Integer.bitCount(node.dataMap & (bit - 1));
+                    Object k = node.slots[2 * e];
+                    Object v = node.slots[2 * e + 1];
+                    // Touch what the command will: the entry's word, the key's bytes, the value's header.
+                    sink += (int) node.meta[e] + ((byte[]) k).length + (v instanceof byte[] b ? b.length : 1);
+                    if ((int) node.meta[e] == hashes[i] && Arrays.equals((byte[]) k, keys[i])) {
+                        values[i] = v;
+                    }
+                    nodes[i] = null;
+                } else if ((node.nodeMap & bit) != 0) {
+                    nodes[i] = node.subNode(bit);
+                    live++;
+                } else {
+                    nodes[i] = null;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            nodes[i] = null; // collision nodes (all 32 bits equal) are left to the command itself
+        }
+        warmSink += sink;
+    }
+
     // Scratch results of locate(); engine-thread only like every mutation.
     private long foundIndex;
     private Object[] foundSlots;

@@ -50,6 +50,15 @@ public abstract class CollectionValue {
      */
     public abstract long memoryBytes();
 
+    /**
+     * The hash trie holding this value's members or fields (the {@code hashtable} form of a hash
+     * or set, a sorted set's member → score map), or {@code null} in the other forms. For
+     * {@link io.relog.engine.keyspace.ChampMap#warm cache warming}: read it, never change it.
+     */
+    public io.relog.engine.keyspace.ChampMap memberIndex() {
+        return null;
+    }
+
     /** A value with the same contents owned by {@code token}; shares structure where it can. */
     protected abstract CollectionValue copyOwnedBy(Object token);
 

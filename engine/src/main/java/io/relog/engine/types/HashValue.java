@@ -46,6 +46,11 @@ public final class HashValue extends CollectionValue {
     /** Hashtable form; {@code null} while a listpack. */
     private ChampMap map;
 
+    @Override
+    public ChampMap memberIndex() {
+        return map;
+    }
+
     private HashValue(Object owner, byte[] packed, int used, int count, ChampMap map) {
         super(owner);
         this.packed = packed;

@@ -50,6 +50,11 @@ public final class SetValue extends CollectionValue {
     /** Hashtable form; {@code null} while an intset. */
     private ChampMap map;
 
+    @Override
+    public ChampMap memberIndex() {
+        return map;
+    }
+
     private SetValue(Object owner, byte[] ints, int width, int count, ChampMap map) {
         super(owner);
         this.ints = ints;

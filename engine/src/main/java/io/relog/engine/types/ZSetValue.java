@@ -37,6 +37,11 @@ public final class ZSetValue extends CollectionValue {
     /** member → Double; {@code null} in the listpack form. */
     private ChampMap dict;
 
+    @Override
+    public ChampMap memberIndex() {
+        return dict;
+    }
+
     /** An empty sorted set in the listpack form, owned by {@code token}. */
     public ZSetValue(Object token) {
         this(token, new CountedTree(token), null);

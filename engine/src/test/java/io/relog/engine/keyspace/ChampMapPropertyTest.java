@@ -133,6 +133,71 @@ class ChampMapPropertyTest {
         assertThat(steps.stream().mapToInt(Set::size).sum()).isEqualTo(3);
     }
 
+    /**
+     * {@link ChampMap#warm} finds exactly what {@link ChampMap#get} finds, for keys spread over
+     * several maps (live and frozen, present and absent, colliding ones included), and changes
+     * nothing: sizes, contents and metadata stay as they were.
+     */
+    @Test
+    void warmFindsWhatGetFindsAndChangesNothing() {
+        long seed = new Random().nextLong();
+        Random rnd = new Random(seed);
+        String why = "seed " + seed;
+        ChampMap a = new ChampMap();
+        ChampMap b = new ChampMap();
+        for (int i = 0; i < 50_000; i++) {
+            a.put(bytes("a" + rnd.nextInt(100_000)), "va" + i, i);
+            b.put(bytes("b" + rnd.nextInt(1_000)), "vb" + i);
+        }
+        List<byte[]> colliding = collidingPair(11);
+        assertThat(colliding).as("two keys with one 32-bit hash among 400,000").isNotNull();
+        a.put(colliding.get(0), "c0");
+        a.put(colliding.get(1), "c1");
+        ChampMap frozen = a.freeze();
+        a.remove(colliding.get(1));
+        Map<String, Object> before = contents(a);
+        Map<String, Object> frozenBefore = contents(frozen);
+        int[] metaBefore = new int[1_000];
+        for (int i = 0; i < metaBefore.length; i++) {
+            metaBefore[i] = a.meta(bytes("a" + i));
+        }
+        ChampMap[] choices = {a, b, frozen, new ChampMap(), null};
+        int n = 64;
+        ChampMap[] maps = new ChampMap[n];
+        byte[][] keys = new byte[n][];
+        int[] hashes = new int[n];
+        Object[] nodes = new Object[n];
+        Object[] values = new Object[n];
+        for (int round = 0; round < 2_000; round++) {
+            int count = 1 + rnd.nextInt(n);
+            for (int i = 0; i < count; i++) {
+                maps[i] = choices[rnd.nextInt(choices.length)];
+                int pick = rnd.nextInt(10);
+                keys[i] = pick == 0 ? colliding.get(rnd.nextInt(2))
+                        : bytes((pick < 6 ? "a" : "b") + rnd.nextInt(pick < 6 ? 100_000 : 1_000));
+                hashes[i] = ChampMap.hash(keys[i]);
+                values[i] = "stale";
+            }
+            ChampMap.warm(maps, keys, hashes, nodes, values, count);
+            for (int i = 0; i < count; i++) {
+                Object expected = maps[i] == null ? null : maps[i].get(keys[i]);
+                // Full collisions are left to the command itself: warm reports them as absent.
+                if (keys[i] == colliding.get(0) || keys[i] == colliding.get(1)) {
+                    assertThat(values[i]).as(why).isIn(expected, null);
+                } else {
+                    assertThat(values[i]).as(why + ", key " + new String(keys[i], StandardCharsets.ISO_8859_1))
+                            .isEqualTo(expected);
+                }
+                assertThat(nodes[i]).as(why).isNull();
+            }
+        }
+        assertThat(contents(a)).as(why).isEqualTo(before);
+        assertThat(contents(frozen)).as(why).isEqualTo(frozenBefore);
+        for (int i = 0; i < metaBefore.length; i++) {
+            assertThat(a.meta(bytes("a" + i))).as(why).isEqualTo(metaBefore[i]);
+        }
+    }
+
     /** A full SCAN returns every key present throughout exactly once, whatever changes between steps. */
     @Test
     void scanReturnsEveryStableKeyOnceUnderConcurrentChange() {
