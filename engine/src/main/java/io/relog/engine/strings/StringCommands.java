@@ -129,7 +129,17 @@ public final class StringCommands {
         Database db = db(engine, session);
         byte[] key = argv[1];
         // With GET the old value is read like GET reads it (counted as a hit or a miss).
-        Object old = (flags & SET_GET) != 0 ? engine.lookupRead(db, key) : engine.lookupWrite(db, key);
+        Object old;
+        if ((flags & SET_GET) != 0) {
+            old = engine.lookupRead(db, key);
+        } else if ((flags & (SET_NX | SET_XX)) != 0 || engine.lfuPolicy()) {
+            old = engine.lookupWrite(db, key); // under LFU this counts the use, as lookupKeyWrite does
+        } else {
+            // A plain SET replaces whatever is there and stamps the access time itself: only an
+            // expired key must go first (deleted and propagated as DEL, as lookupWrite would).
+            engine.expireIfNeeded(db, key);
+            old = null;
+        }
         if ((flags & SET_GET) != 0) {
             byte[] prev = string(old);
             reply.bulk(prev);
