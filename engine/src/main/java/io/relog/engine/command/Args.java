@@ -168,7 +168,25 @@ public final class Args {
 
     /** ASCII bytes of a long, as Redis formats integers. */
     public static byte[] bytes(long v) {
-        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        if (v == Long.MIN_VALUE) {
+            return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        }
+        // Straight into the array (INCR's hot path): no String and no encoding step.
+        long m = Math.abs(v);
+        int digits = 1;
+        for (long t = m; t >= 10; t /= 10) {
+            digits++;
+        }
+        int len = v < 0 ? digits + 1 : digits;
+        byte[] out = new byte[len];
+        for (int i = len - 1; i >= len - digits; i--) {
+            out[i] = (byte) ('0' + m % 10);
+            m /= 10;
+        }
+        if (v < 0) {
+            out[0] = '-';
+        }
+        return out;
     }
 
     /** UTF-8 bytes of a string. */

@@ -210,10 +210,12 @@ public final class ChampMap {
         int hash = writerHash(key);
         long[] found = locate(key, hash);
         if (found == null) {
+            forgetTouched();
             return null;
         }
         int i = (int) foundIndex;
         found[i] = ((long) meta << 32) | (hash & 0xffffffffL);
+        rememberTouched(key);
         return foundSlots[2 * i + 1];
     }
 
@@ -225,12 +227,14 @@ public final class ChampMap {
         int hash = writerHash(key);
         long[] found = locate(key, hash);
         if (found == null) {
+            forgetTouched();
             return null;
         }
         int i = (int) foundIndex;
         int old = (int) (found[i] >>> 32);
         int merged = (old & ~mask) | (meta & mask);
         found[i] = ((long) merged << 32) | (hash & 0xffffffffL);
+        rememberTouched(key);
         return foundSlots[2 * i + 1];
     }
 
@@ -301,6 +305,30 @@ public final class ChampMap {
     // Scratch results of locate(); engine-thread only like every mutation.
     private long foundIndex;
     private Object[] foundSlots;
+    private Node foundNode;
+    /** The entry's position bit in its node's dataMap; 0 in a collision node. */
+    private int foundBit;
+
+    // The entry the last touch() found, for a put() of the same key array that follows it (a
+    // write command looks its key up, then stores the new value): if the node is owned, the put
+    // replaces the value in place without walking the trie again. Any other change to this map
+    // forgets it (forgetTouched), because it may move or replace that node.
+    private byte[] touchedKey;
+    private Node touchedNode;
+    private int touchedIndex;
+    private int touchedBit;
+
+    private void rememberTouched(byte[] key) {
+        touchedKey = key;
+        touchedNode = foundNode;
+        touchedIndex = (int) foundIndex;
+        touchedBit = foundBit;
+    }
+
+    private void forgetTouched() {
+        touchedKey = null;
+        touchedNode = null;
+    }
 
     private long[] locate(byte[] key, int hash) {
         Node node = root;
@@ -312,6 +340,8 @@ public final class ChampMap {
                 }
                 foundIndex = i;
                 foundSlots = node.slots;
+                foundNode = node;
+                foundBit = 0;
                 return node.meta;
             }
             int bit = 1 << ((hash >>> shift) & MASK);
@@ -320,6 +350,8 @@ public final class ChampMap {
                 if ((int) node.meta[i] == hash && Arrays.equals((byte[]) node.slots[2 * i], key)) {
                     foundIndex = i;
                     foundSlots = node.slots;
+                    foundNode = node;
+                    foundBit = bit;
                     return node.meta;
                 }
                 return null;
@@ -345,9 +377,29 @@ public final class ChampMap {
             throw new NullPointerException("value");
         }
         checkMutable();
+        int hash = writerHash(key);
+        if (key == touchedKey && touchedNode.owner == owner) {
+            // The entry touch() just found, in a node this map owns: replace in place.
+            Node n = touchedNode;
+            int i = touchedIndex;
+            Object prev = n.slots[2 * i + 1];
+            if (touchedBit == 0) {
+                dropped(n, prev);
+            } else {
+                droppedAt(n, touchedBit, prev);
+                n.inherited &= ~touchedBit;
+            }
+            n.slots[2 * i + 1] = value;
+            n.meta[i] = ((long) meta << 32) | (hash & 0xffffffffL);
+            payloadBytes += valueBytes(value) - valueBytes(prev);
+            lastPrevious = prev;
+            lastChangedSize = false;
+            return prev;
+        }
+        forgetTouched();
         lastPrevious = null;
         lastChangedSize = false;
-        root = put(root, key, writerHash(key), value, meta, 0);
+        root = put(root, key, hash, value, meta, 0);
         if (lastChangedSize) {
             size++;
             payloadBytes += key.length + valueBytes(value);
@@ -360,6 +412,7 @@ public final class ChampMap {
     /** Removes {@code key}; returns the removed value or {@code null} if absent. */
     public Object remove(byte[] key) {
         checkMutable();
+        forgetTouched();
         lastPrevious = null;
         lastChangedSize = false;
         Node r = remove(root, key, writerHash(key), 0);
@@ -374,6 +427,7 @@ public final class ChampMap {
     /** Removes every entry. The nodes are dropped, so a frozen view keeps its own. */
     public void clear() {
         checkMutable();
+        forgetTouched();
         root = EMPTY;
         size = 0;
         payloadBytes = 0;
@@ -385,6 +439,7 @@ public final class ChampMap {
      */
     public ChampMap freeze() {
         checkMutable();
+        forgetTouched();
         ChampMap view = new ChampMap(root, size, payloadBytes, null);
         owner = new EditToken();
         return view;
@@ -406,6 +461,7 @@ public final class ChampMap {
      * token (a collection value being made editable by its database's writer).
      */
     public ChampMap withOwner(Object token) {
+        forgetTouched(); // the new handle may edit nodes this one shares
         return new ChampMap(root, size, payloadBytes, java.util.Objects.requireNonNull(token));
     }
 
@@ -419,6 +475,7 @@ public final class ChampMap {
      * Writes to either copy never affect the other.
      */
     public ChampMap mutableCopy() {
+        forgetTouched();
         if (owner != null) {
             owner = new EditToken(); // the copy and this map must not own the shared nodes
         }

@@ -50,7 +50,23 @@ class ChampMapPropertyTest {
             int choice = rnd.nextInt(100);
             if (choice < 60) {
                 Object v = "v" + op;
-                assertThat(live.put(bytes(k), v)).as(why).isEqualTo(model.put(k, v));
+                byte[] kb = bytes(k);
+                int how = rnd.nextInt(4);
+                if (how > 0) { // a write command's lookup first: put() may then replace in place
+                    assertThat(live.touch(kb, op)).as(why).isEqualTo(model.get(k));
+                }
+                if (how == 2) { // another change between the lookup and the store
+                    String other = "k" + rnd.nextInt(keySpace);
+                    if (rnd.nextBoolean()) {
+                        assertThat(live.put(bytes(other), "o" + op)).as(why).isEqualTo(model.put(other, "o" + op));
+                    } else {
+                        assertThat(live.remove(bytes(other))).as(why).isEqualTo(model.remove(other));
+                    }
+                } else if (how == 3 && rnd.nextInt(200) == 0) { // a freeze between them
+                    views.add(live.freeze());
+                    viewModels.add(new HashMap<>(model));
+                }
+                assertThat(live.put(kb, v)).as(why).isEqualTo(model.put(k, v));
             } else if (choice < 95) {
                 assertThat(live.remove(bytes(k))).as(why).isEqualTo(model.remove(k));
             } else {
