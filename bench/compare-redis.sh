@@ -101,14 +101,17 @@ wait_up() { for _ in $(seq 1 300); do redis-cli -p "$1" ping >/dev/null 2>&1 && 
 # start_server redis|relog NAME none|always|everysec -> sets port and pid (not in a subshell:
 # the server must stay a child of this script so that cleanup can stop it)
 start_server() {
-  local p=$(free_port) d="$work/$2" persist=(--appendonly no)
-  [ "$3" != none ] && persist=(--appendonly yes --appendfsync "$3")
+  local p=$(free_port) d="$work/$2" persist=(--appendonly no) relog_persist=(--snapshot-log-growth-percent 0)
+  # Without persistence neither server snapshots: redis-server has --save '' and no AOF to
+  # rewrite, and Relog's log-growth snapshots (its AOF rewrite) are turned off to match. With an
+  # AOF, redis-server rewrites it on growth (auto-aof-rewrite-percentage 100) and Relog snapshots.
+  [ "$3" != none ] && persist=(--appendonly yes --appendfsync "$3") && relog_persist=()
   mkdir -p "$d"
   if [ "$1" = redis ]; then
     redis-server --port "$p" --bind 127.0.0.1 --save '' "${persist[@]}" --dir "$d" \
         --daemonize no --logfile "$work/$2.log" ${COMPARE_EXTRA:-} &
   else
-    "$here"/bin/relog-server --port "$p" --bind 127.0.0.1 --save '' "${persist[@]}" --dir "$d" \
+    "$here"/bin/relog-server --port "$p" --bind 127.0.0.1 --save '' "${persist[@]}" "${relog_persist[@]}" --dir "$d" \
         ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-} > "$work/$2.log" 2>&1 &
   fi
   pids+=($!); pid=$!; port=$p
