@@ -568,6 +568,7 @@ public final class RelogServer implements AutoCloseable {
                 Long.parseLong(config.get("snapshot-log-growth-min-size")),
                 config.get("stop-writes-on-bgsave-error").equals("yes"));
         s.keySaveDelayMicros(Math.max(0, Long.parseLong(config.get("rdb-key-save-delay"))));
+        s.incrementalSync(config.get("rdb-save-incremental-fsync").equals("yes"));
     }
 
     /** Closes the log (fsyncing it) and marks the stop as clean; first a snapshot if save rules ask for one. */

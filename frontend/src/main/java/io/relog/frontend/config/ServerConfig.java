@@ -146,6 +146,7 @@ public final class ServerConfig {
         add(Directive.bool("rdbcompression", "yes", true));
         add(Directive.bool("rdbchecksum", "yes", true));
         add(Directive.integer("rdb-key-save-delay", 0, Integer.MIN_VALUE, Integer.MAX_VALUE, true));
+        add(Directive.bool("rdb-save-incremental-fsync", "yes", true));
         add(Directive.integer("snapshot-log-growth-percent", 100, 0, Integer.MAX_VALUE, true));
         add(Directive.memory("snapshot-log-growth-min-size", "64mb", 0, Long.MAX_VALUE, true));
         add(Directive.memory("maxmemory", "0", 0, Long.MAX_VALUE, true));

@@ -114,6 +114,11 @@ public final class SnapshotScheduler {
         writer.snapshotDenial(snapshotDenial());
     }
 
+    /** {@code rdb-save-incremental-fsync}: see {@link SnapshotFiles#setIncrementalSync}. Any thread. */
+    public void incrementalSync(boolean on) {
+        files.setIncrementalSync(on);
+    }
+
     /**
      * {@code rdb-key-save-delay}: microseconds a background snapshot pauses after each key, as in
      * Redis, where tests use it to keep a snapshot running while they write. 0: none.

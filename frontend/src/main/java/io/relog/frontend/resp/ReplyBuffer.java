@@ -184,38 +184,44 @@ public final class ReplyBuffer implements Reply {
         header(':', v);
     }
 
+    /**
+     * Writes {@code <type><n>\r\n} with one write: the line is put together in a scratch array
+     * first, because each ByteBuf write pays its bounds and reference-count checks (writing the
+     * digits one setByte at a time was 15% of an LPUSH -P 16 profile).
+     */
     private void header(char type, long n) {
-        ByteBuf b = out();
-        b.writeByte(type);
-        writeDecimal(b, n);
-        b.writeBytes(CRLF);
+        byte[] line = headerScratch;
+        line[0] = (byte) type;
+        int len;
+        if (n == Long.MIN_VALUE) {
+            byte[] min = LONG_MIN;
+            System.arraycopy(min, 0, line, 1, min.length);
+            len = 1 + min.length;
+        } else {
+            long v = Math.abs(n);
+            int digits = 1;
+            for (long t = v; t >= 10; t /= 10) {
+                digits++;
+            }
+            int at = 1;
+            if (n < 0) {
+                line[at++] = '-';
+            }
+            for (int i = at + digits - 1; i >= at; i--) {
+                line[i] = (byte) ('0' + v % 10);
+                v /= 10;
+            }
+            len = at + digits;
+        }
+        line[len] = '\r';
+        line[len + 1] = '\n';
+        out().writeBytes(line, 0, len + 2);
     }
 
-    private static void writeDecimal(ByteBuf b, long v) {
-        if (v == Long.MIN_VALUE) {
-            b.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
-            return;
-        }
-        if (v < 0) {
-            b.writeByte('-');
-            v = -v;
-        }
-        if (v < 10) {
-            b.writeByte((int) ('0' + v));
-            return;
-        }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
-            digits++;
-        }
-        int at = b.writerIndex();
-        b.ensureWritable(digits);
-        for (int i = digits - 1; i >= 0; i--) {
-            b.setByte(at + i, (int) ('0' + v % 10));
-            v /= 10;
-        }
-        b.writerIndex(at + digits);
-    }
+    private static final byte[] LONG_MIN = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+
+    /** Type byte, sign, 19 digits, CRLF; used by one thread at a time, like the buffer. */
+    private final byte[] headerScratch = new byte[1 + 20 + 2];
 
     @Override
     public void bulk(byte[] value) {

@@ -45,6 +45,25 @@ class ReplyBufferTest {
                 + ":-9223372036854775808\r\n$6\r\nhéllo\r\n$0\r\n\r\n$-1\r\n*-1\r\n");
     }
 
+    /** Integers of every digit count and sign are written as Long.toString writes them. */
+    @Test
+    void integersOfEveryLength() {
+        long seed = new java.util.Random().nextLong();
+        java.util.Random rnd = new java.util.Random(seed);
+        StringBuilder expected = new StringBuilder();
+        long[] values = new long[2_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i < 4 ? new long[] {Long.MAX_VALUE, Long.MIN_VALUE + 1, 10, -10}[i]
+                    : rnd.nextLong() >> rnd.nextInt(64);
+            expected.append(':').append(values[i]).append("\r\n");
+        }
+        assertThat(encode(2, r -> {
+            for (long v : values) {
+                r.integer(v);
+            }
+        })).as("seed " + seed).isEqualTo(expected.toString());
+    }
+
     @Test
     void resp3TypesDegradeToResp2AsRedisDoes() {
         Consumer<ReplyBuffer> writes = r -> {
