@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side throughput and memory of Relog and Debian's redis-server, measured in one run.
 #
-#   bench/compare-redis.sh [-n requests] [-c clients] [-t tests] [-P "1 16"] [--rounds N] [--no-memory]
+#   bench/compare-redis.sh [-n requests] [--pipelined-n requests] [-c clients] [-t tests] [-P "1 16"]
+#                          [--rounds N] [--no-memory]
 #                          [--persistence none|always|everysec] [--dir DIR]
 #   bench/compare-redis.sh --durability-report [-n requests] [-c clients] [--rounds N] [--dir DIR]
 #   bench/compare-redis.sh --metrics-report [-n requests] [-c clients] [-t tests] [-P "1 16"] [--rounds N]
@@ -13,6 +14,8 @@
 # Then loads 1,000,000 keys (16-byte keys, 32-byte values) into fresh instances of both and
 # compares resident memory: Redis' used_memory_rss against Relog's process RSS.
 #
+# -n: requests per pass without pipelining (-P 1); --pipelined-n: requests per pass with -P above 1
+#   (default 5 x -n: at -P 16 200,000 requests take a third of a second, too short to measure).
 # --persistence none (default): no persistence (--appendonly no). always / everysec: both servers
 #   run with --appendonly yes --appendfsync MODE (no RDB saves either way).
 # --durability-report: SET with -c clients (default 50) at -P 1 against five servers started
@@ -40,6 +43,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 requests=200000
+pipelined_requests=
 clients=50
 tests="set,get,incr,mset,lpush,lpop,sadd,hset,zadd,zrangebyscore"
 pipelines="1 16"
@@ -52,6 +56,7 @@ dir_parent=
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) requests=$2; shift 2 ;;
+    --pipelined-n) pipelined_requests=$2; shift 2 ;;
     -c) clients=$2; shift 2 ;;
     -t) tests=$2; shift 2 ;;
     -P) pipelines=$2; shift 2 ;;
@@ -133,11 +138,14 @@ start_pair() {
   start_server relog "relog-$1" "$persistence"; relog_port=$port; relog_pid=$pid
 }
 
+[ -n "$pipelined_requests" ] || pipelined_requests=$((requests * 5))
+reqs_for() { if [ "$1" -gt 1 ]; then echo "$pipelined_requests"; else echo "$requests"; fi; } # pipeline -> requests
+
 rps() { # port test pipeline -> requests per second
   local cmd=(-t "$2")
   # Not a built-in redis-benchmark test: a range read of the sorted set the zadd test fills.
   [ "$2" = zrangebyscore ] && cmd=(ZRANGEBYSCORE myzset -inf +inf LIMIT 0 10)
-  redis-benchmark -p "$1" -c "$clients" -n "$requests" -r 1000000 -P "$3" --csv -q "${cmd[@]}" 2>/dev/null \
+  redis-benchmark -p "$1" -c "$clients" -n "$(reqs_for "$3")" -r 1000000 -P "$3" --csv -q "${cmd[@]}" 2>/dev/null \
     | awk -F'","' 'NR>1 {gsub(/"/,"",$2); print $2; exit}'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -190,7 +198,7 @@ if [ "$metrics_report" = yes ]; then
   cpu_rps() {
     local t0 t1 r
     t0=$(ticks "$2"); r=$(rps "$1" "$3" "$4"); t1=$(ticks "$2")
-    echo "$r $(awk -v d=$((t1 - t0)) -v hz="$hz" -v n="$requests" 'BEGIN {printf "%.3f", d * 1e6 / hz / n}')"
+    echo "$r $(awk -v d=$((t1 - t0)) -v hz="$hz" -v n="$(reqs_for "$4")" 'BEGIN {printf "%.3f", d * 1e6 / hz / n}')"
   }
   curl -sf "http://127.0.0.1:$mport/metrics" | grep -q '^relog_commands_calls_total' \
     || { echo "relog-on: no metrics on port $mport" >&2; exit 1; }
@@ -230,7 +238,7 @@ start_pair throughput
 for t in ${tests//,/ }; do
   for p in $pipelines; do rps "$redis_port" "$t" "$p" >/dev/null; rps "$relog_port" "$t" "$p" >/dev/null; done
 done
-echo "redis-server $(redis-server --version | awk '{print $3}') vs Relog; clients=$clients requests=$requests rounds=$rounds persistence=$persistence ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-}"
+echo "redis-server $(redis-server --version | awk '{print $3}') vs Relog; clients=$clients requests=$requests (pipelined: $pipelined_requests) rounds=$rounds persistence=$persistence ${COMPARE_EXTRA:-} ${RELOG_EXTRA:-}"
 printf '%-8s %3s %14s %14s %8s\n' test P redis_rps relog_rps ratio
 for t in ${tests//,/ }; do
   for p in $pipelines; do
