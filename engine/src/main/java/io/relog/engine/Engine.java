@@ -428,8 +428,10 @@ public final class Engine {
 
     // ------------------------------------------------------------------ cache warming
 
-    /** At most this many keys (and as many members) are warmed per batch; the rest find their paths themselves. */
+    /** At most this many keys (and as many members) are warmed per call; the rest find their paths themselves. */
     private static final int WARM_MAX = 64;
+    /** How many commands of a batch to warm at a time (see {@link #warm}). */
+    public static final int WARM_WINDOW = 32;
     private final ChampMap[] warmMaps = new ChampMap[WARM_MAX];
     private final byte[][] warmKeys = new byte[WARM_MAX][];
     private final int[] warmHashes = new int[WARM_MAX];
@@ -449,16 +451,22 @@ public final class Engine {
      * the misses of many keys overlap. Purely a hint: it changes nothing, and the commands run
      * exactly as they would without it. Engine thread.
      *
+     * <p>Callers warm a long batch a window at a time ({@link #WARM_WINDOW} commands, just before
+     * they run), so that what is warmed is still in the cache when it is used.
+     *
      * @param items the batch: {@code byte[][]} argument vectors (other items are skipped)
+     * @param from  the first item to warm
+     * @param to    one past the last item to warm
      */
-    public void warm(Session session, java.util.List<?> items) {
+    public void warm(Session session, java.util.List<?> items, int from, int to) {
         ChampMap keyspace = dbs[session.db()].keys();
+        boolean internal = session.isMaster() || session.id() < 0;
         int n = 0;
-        for (int j = 0, size = items.size(); j < size && n < WARM_MAX; j++) {
+        for (int j = from, end = Math.min(to, items.size()); j < end && n < WARM_MAX; j++) {
             if (!(items.get(j) instanceof byte[][] argv) || argv.length < 2) {
                 continue;
             }
-            CommandSpec spec = commands.lookup(argv[0]);
+            CommandSpec spec = internal ? commands.lookupOriginal(argv[0]) : commands.lookup(argv[0]);
             if (spec == null || spec.firstKey() <= 0) {
                 continue;
             }

@@ -74,7 +74,8 @@ class WarmTest {
             long hits = warmed.engine.keyspaceHits();
             long misses = warmed.engine.keyspaceMisses();
             long commands = warmed.engine.totalCommands();
-            warmed.engine.warm(warmed.session, items);
+            int from = rnd.nextInt(items.size());
+            warmed.engine.warm(warmed.session, items, from, from + rnd.nextInt(40));
             assertThat(warmed.engine.keyspaceHits()).as(why).isEqualTo(hits);
             assertThat(warmed.engine.keyspaceMisses()).as(why).isEqualTo(misses);
             assertThat(warmed.engine.totalCommands()).as(why).isEqualTo(commands);

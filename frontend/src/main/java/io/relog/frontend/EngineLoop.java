@@ -442,10 +442,10 @@ public final class EngineLoop implements Runnable {
     }
 
     /**
-     * Whether pipelined batches warm the caches first ({@link io.relog.engine.Engine#warm}); the
+     * Whether pipelined batches warm the caches first ({@link Engine#warm}); the
      * JVM property {@code -Drelog.engine.warm=false} turns it off, for measuring what it buys.
      */
-    private static final boolean WARM = !"false".equals(System.getProperty("relog.engine.warm"));
+    static final boolean WARM = !"false".equals(System.getProperty("relog.engine.warm"));
 
     private void runBatch(Batch b) {
         ClientConnection c = b.conn();
@@ -468,12 +468,14 @@ public final class EngineLoop implements Runnable {
     private void runItems(ClientConnection c, List<Object> items) {
         int n = items.size();
         int consumed = n;
-        if (WARM && n >= 2 && !c.closed) {
-            engine.warm(c, items); // a pipeline: fetch its keys' trie paths together, see Engine.warm
-        }
+        boolean warm = WARM && n >= 2;
         try {
             for (int i = 0; i < n; i++) {
                 Object item = items.get(i);
+                if (warm && i % Engine.WARM_WINDOW == 0) {
+                    // A pipeline: fetch the next commands' trie paths together, see Engine.warm.
+                    engine.warm(c, items, i, i + Engine.WARM_WINDOW);
+                }
                 if (c.closed || c.closeAfterReply || !running) {
                     break;
                 }

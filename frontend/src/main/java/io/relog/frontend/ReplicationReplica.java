@@ -569,9 +569,13 @@ final class ReplicationReplica {
         int runStart = 0;     // the commands since runStart are applied and not yet logged
         int runCommands = 0;
         int runDb = master.db();
-        for (int i = 0; i < chunk.commands().size(); i++) {
+        int count = chunk.commands().size();
+        for (int i = 0; i < count; i++) {
             byte[][] argv = chunk.commands().get(i);
             int len = chunk.lengths()[i];
+            if (EngineLoop.WARM && count >= 2 && i % Engine.WARM_WINDOW == 0) {
+                e.warm(master, chunk.commands(), i, i + Engine.WARM_WINDOW); // see Engine.warm
+            }
             int dbBefore = master.db();
             boolean replconf = RespCommands.is(argv[0], "replconf");
             boolean getack = replconf && argv.length >= 2 && RespCommands.is(argv[1], "getack");
