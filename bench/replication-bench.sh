@@ -21,7 +21,8 @@
 #     run `sync; echo 3 > /proc/sys/vm/drop_caches` by hand between fill and catch-up for that).
 # (b) Throughput: for redis-server (with redis-server replicas) and Relog (with Relog replicas),
 #     each master with 0, then 1, then 2 replicas attached and in sync: redis-benchmark SET with
-#     -c clients and -n requests at every -P depth, --rounds rounds after one discarded warm-up,
+#     -c clients and -n requests at -P 1 (--pipelined-n, default 5 x -n, above -P 1: 200,000
+#     pipelined requests last well under a second), --rounds rounds after one discarded warm-up,
 #     median requests/s. No persistence (--appendonly no; Relog still writes its log, which is
 #     what replicas are served from). Prints the ratio with-2 / with-0 per server and depth
 #     (target >= 0.8) and Relog/Redis at each point. Everything runs on this machine, replicas
@@ -37,6 +38,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 catchup_mb=1024
 value_bytes=16384
 requests=200000
+pipelined_requests=
 clients=50
 pipelines="1 16"
 rounds=3
@@ -48,6 +50,7 @@ while [ $# -gt 0 ]; do
     --catchup-mb) catchup_mb=$2; shift 2 ;;
     --value-bytes) value_bytes=$2; shift 2 ;;
     -n) requests=$2; shift 2 ;;
+    --pipelined-n) pipelined_requests=$2; shift 2 ;;
     -c) clients=$2; shift 2 ;;
     -P) pipelines=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
@@ -184,8 +187,11 @@ if [ "$only" != throughput ]; then
   pids=()
 fi
 
+[ -n "$pipelined_requests" ] || pipelined_requests=$((requests * 5))
 rps() { # port pipeline -> requests per second
-  redis-benchmark -p "$1" -c "$clients" -n "$requests" -r 1000000 -P "$2" --csv -q -t set 2>/dev/null \
+  local n=$requests
+  [ "$2" -gt 1 ] && n=$pipelined_requests
+  redis-benchmark -p "$1" -c "$clients" -n "$n" -r 1000000 -P "$2" --csv -q -t set 2>/dev/null \
     | awk -F'","' 'NR>1 {gsub(/"/,"",$2); print $2; exit}'
 }
 
@@ -216,7 +222,7 @@ echo
 echo "== summary ($(date -u +%FT%TZ); $(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); redis-server $(redis-server --version | awk '{print $3}'))"
 echo "catch-up: $catchup_result"
 if [ "$only" != catchup ]; then
-  echo "SET throughput, requests/s (median of $rounds; -c $clients -n $requests; replicas on the same machine)"
+  echo "SET throughput, requests/s (median of $rounds; -c $clients -n $requests, pipelined $pipelined_requests; replicas on the same machine)"
   printf '%-6s %-4s %12s %12s %12s %10s\n' server -P "0 replicas" "1 replica" "2 replicas" "2/0"
   for P in $pipelines; do
     for kind in redis relog; do

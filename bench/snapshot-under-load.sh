@@ -41,6 +41,7 @@
 # --gc-at S: seconds into the snapshot at which to ask for Relog's live-heap collection (default 0:
 #   jcmd itself takes ~1 s to attach on a busy machine; a
 #   snapshot that ends before the collection has marked reports "n/a").
+# Extra directives for Relog: RELOG_EXTRA="--rdb-save-incremental-fsync no" (an A/B of one setting).
 # --only redis|relog: run one server.  --keep: keep the temp dir (logs, probe samples).
 # --dir DIR: parent of the temp dir (default $TMPDIR or /tmp, or /var/tmp if that is a tmpfs: the
 #   snapshot's fsync must reach a disk).
@@ -349,7 +350,8 @@ run_server() {
     else
       starts=$((starts + 1))
       RELOG_JAVA_OPTS="$1 -Xlog:gc:file=$work/$kind-gc-$starts.log:utctime" "$here"/bin/relog-server --port "$port" \
-          --bind 127.0.0.1 --save '' --appendonly no --snapshot-log-growth-percent 0 --dir "$d" >> "$logf" 2>&1 &
+          --bind 127.0.0.1 --save '' --appendonly no --snapshot-log-growth-percent 0 --dir "$d" ${RELOG_EXTRA:-} \
+          >> "$logf" 2>&1 &
     fi
     pid=$!; pids+=($pid)
   }
