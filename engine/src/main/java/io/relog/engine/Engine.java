@@ -82,8 +82,16 @@ public final class Engine {
             throw new IllegalArgumentException("databases must be at least 1");
         }
         this.dbs = new Database[databases];
+        this.unsettled = new int[databases];
+        this.unsettledFlag = new boolean[databases];
         for (int i = 0; i < databases; i++) {
             dbs[i] = new Database(i);
+            dbs[i].onUnsettled(db -> {
+                if (!unsettledFlag[db.index()]) {
+                    unsettledFlag[db.index()] = true;
+                    unsettled[unsettledCount++] = db.index();
+                }
+            });
         }
         this.clock = clock;
         this.propagator = new Propagator(sink);
@@ -247,6 +255,25 @@ public final class Engine {
      * The estimated bytes of the data set (INFO {@code used_memory}, what {@code maxmemory}
      * limits): see {@link io.relog.engine.keyspace.MemoryEstimate}. O(databases).
      */
+    /**
+     * The databases whose collection changes are not counted yet (each once, in the order they
+     * started to have some): {@link #settleMemory()} counts only those, not every database after
+     * every command. Engine thread.
+     */
+    private final int[] unsettled;
+    private final boolean[] unsettledFlag;
+    private int unsettledCount;
+
+    /** Counts the memory of the collections commands changed since the last call. Engine thread. */
+    private void settleMemory() {
+        for (int k = 0; k < unsettledCount; k++) {
+            int i = unsettled[k];
+            unsettledFlag[i] = false;
+            dbs[i].settleMemory();
+        }
+        unsettledCount = 0;
+    }
+
     public long usedMemory() {
         long b = 0;
         for (Database db : dbs) {
@@ -679,9 +706,7 @@ public final class Engine {
             reply.error(e.getMessage());
         }
         long nanos = System.nanoTime() - start;
-        for (Database db : dbs) {
-            db.settleMemory();
-        }
+        settleMemory();
         st.calls++;
         st.nanos += nanos;
         if (latencyTracking) {

@@ -76,6 +76,9 @@ public final class Database {
         if (pendingCount == MAX_PENDING) {
             settleMemory(); // loading puts many collections in one go; settling early is always correct
         }
+        if (pendingCount == 0 && unsettledListener != null) {
+            unsettledListener.unsettled(this);
+        }
         pending[pendingCount] = v;
         pendingCounted[pendingCount++] = counted;
     }
@@ -209,6 +212,23 @@ public final class Database {
     }
 
     /** Told of every key {@link #put} adds to a database where it was absent (Redis' {@code dbAdd}). */
+    /** Told when a database starts holding collection changes that {@link #settleMemory()} must count. */
+    @FunctionalInterface
+    public interface Unsettled {
+        void unsettled(Database db);
+    }
+
+    private Unsettled unsettledListener;
+
+    /**
+     * Registers the one listener told each time this database goes from nothing to settle to
+     * something to settle, so that its owner can settle only the databases a command changed
+     * instead of all of them after every command. Engine thread, before use.
+     */
+    public void onUnsettled(Unsettled listener) {
+        this.unsettledListener = listener;
+    }
+
     @FunctionalInterface
     public interface KeyAdded {
         void added(int db, byte[] key);
