@@ -220,6 +220,9 @@ public final class Engine {
     public void setMaxmemoryPolicy(String policy) {
         this.maxmemoryPolicy = policy;
         eviction.setPolicy(io.relog.engine.eviction.Eviction.Policy.of(policy));
+        for (Database db : dbs) {
+            db.keepAccessOnOverwrite(eviction.policy().lfu());
+        }
     }
 
     // ------------------------------------------------------------------ maxmemory

@@ -373,6 +373,15 @@ public final class ChampMap {
 
     /** Like {@link #put(byte[], Object)}, setting the entry's metadata word to {@code meta}. */
     public Object put(byte[] key, Object value, int meta) {
+        return put(key, value, meta, 0);
+    }
+
+    /**
+     * Like {@link #put(byte[], Object, int)}, except that when {@code key} is already present the
+     * bits of its metadata word set in {@code keepMask} keep their value (the keyspace keeps an
+     * overwritten key's LFU counter, as Redis' {@code dbOverwrite} does).
+     */
+    public Object put(byte[] key, Object value, int meta, int keepMask) {
         if (value == null) {
             throw new NullPointerException("value");
         }
@@ -390,7 +399,7 @@ public final class ChampMap {
                 n.inherited &= ~touchedBit;
             }
             n.slots[2 * i + 1] = value;
-            n.meta[i] = ((long) meta << 32) | (hash & 0xffffffffL);
+            n.meta[i] = ((long) keptMeta(n.meta[i], meta, keepMask) << 32) | (hash & 0xffffffffL);
             payloadBytes += valueBytes(value) - valueBytes(prev);
             lastPrevious = prev;
             lastChangedSize = false;
@@ -399,6 +408,7 @@ public final class ChampMap {
         forgetTouched();
         lastPrevious = null;
         lastChangedSize = false;
+        overwriteKeepMask = keepMask;
         root = put(root, key, hash, value, meta, 0);
         if (lastChangedSize) {
             size++;
@@ -946,6 +956,19 @@ public final class ChampMap {
         }
     }
 
+    /** The {@code keepMask} of the put in progress (engine thread, like every mutation). */
+    private int overwriteKeepMask;
+
+    /** The metadata word for an overwrite: {@code meta}, but for the bits of {@code keepMask}, kept from {@code oldWord}. */
+    private static int keptMeta(long oldWord, int meta, int keepMask) {
+        return keepMask == 0 ? meta : ((int) (oldWord >>> 32) & keepMask) | (meta & ~keepMask);
+    }
+
+    private long keptMetaWord(long oldWord, long metaWord) {
+        int meta = keptMeta(oldWord, (int) (metaWord >>> 32), overwriteKeepMask);
+        return ((long) meta << 32) | (metaWord & 0xffffffffL);
+    }
+
     private Node put(Node node, byte[] key, int hash, Object value, int meta, int shift) {
         long metaWord = ((long) meta << 32) | (hash & 0xffffffffL);
         if (shift >= MAX_SHIFT) {
@@ -955,7 +978,7 @@ public final class ChampMap {
                 dropped(node, lastPrevious);
                 Node n = editable(node);
                 n.slots[2 * i + 1] = value;
-                n.meta[i] = metaWord;
+                n.meta[i] = keptMetaWord(n.meta[i], metaWord);
                 return n;
             }
             lastChangedSize = true;
@@ -977,7 +1000,7 @@ public final class ChampMap {
                 droppedAt(node, bit, lastPrevious);
                 Node n = editable(node);
                 n.slots[2 * i + 1] = value;
-                n.meta[i] = metaWord;
+                n.meta[i] = keptMetaWord(n.meta[i], metaWord);
                 n.inherited &= ~bit;
                 return n;
             }

@@ -171,7 +171,7 @@ public final class Database {
      * time to live is removed (Redis' {@code setKey} without KEEPTTL). Returns the previous value.
      */
     public Object put(byte[] key, Object value, int meta, boolean keepTtl) {
-        Object prev = keys.put(key, value, meta);
+        Object prev = keys.put(key, value, meta, keepAccessOnOverwrite ? ACCESS_BITS : 0);
         uncount(prev);
         count(value);
         if (prev != null && !keepTtl && !expires.isEmpty()) {
@@ -212,6 +212,17 @@ public final class Database {
     }
 
     /** Told of every key {@link #put} adds to a database where it was absent (Redis' {@code dbAdd}). */
+    /**
+     * Whether {@link #put} keeps an existing key's access bits (an LFU policy: Redis' overwrite
+     * keeps the counter) instead of taking the new ones (LRU: the access time is now).
+     */
+    private boolean keepAccessOnOverwrite;
+
+    /** Sets whether an overwrite keeps the key's access bits (true under the LFU policies). Engine thread. */
+    public void keepAccessOnOverwrite(boolean keep) {
+        this.keepAccessOnOverwrite = keep;
+    }
+
     /** Told when a database starts holding collection changes that {@link #settleMemory()} must count. */
     @FunctionalInterface
     public interface Unsettled {

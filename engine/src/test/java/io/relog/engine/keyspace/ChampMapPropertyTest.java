@@ -177,6 +177,18 @@ class ChampMapPropertyTest {
         for (int i = 0; i < metaBefore.length; i++) {
             metaBefore[i] = a.meta(bytes("a" + i));
         }
+        // Keys whose full 32-bit hash another key of the same map shares live in collision nodes,
+        // which warm leaves to the command: beside the planted pair, a map of 40,000 keys holds
+        // such a pair by chance in about one run in five (the hash seed is per process).
+        Set<Integer> sharedHashes = new HashSet<>();
+        for (ChampMap m : new ChampMap[] {a, b, frozen}) {
+            Set<Integer> seen = new HashSet<>();
+            m.forEach((k, v) -> {
+                if (!seen.add(ChampMap.hash(k))) {
+                    sharedHashes.add(ChampMap.hash(k));
+                }
+            });
+        }
         ChampMap[] choices = {a, b, frozen, new ChampMap(), null};
         int n = 64;
         ChampMap[] maps = new ChampMap[n];
@@ -198,7 +210,7 @@ class ChampMapPropertyTest {
             for (int i = 0; i < count; i++) {
                 Object expected = maps[i] == null ? null : maps[i].get(keys[i]);
                 // Full collisions are left to the command itself: warm reports them as absent.
-                if (keys[i] == colliding.get(0) || keys[i] == colliding.get(1)) {
+                if (sharedHashes.contains(hashes[i])) {
                     assertThat(values[i]).as(why).isIn(expected, null);
                 } else {
                     assertThat(values[i]).as(why + ", key " + new String(keys[i], StandardCharsets.ISO_8859_1))
@@ -212,6 +224,26 @@ class ChampMapPropertyTest {
         for (int i = 0; i < metaBefore.length; i++) {
             assertThat(a.meta(bytes("a" + i))).as(why).isEqualTo(metaBefore[i]);
         }
+    }
+
+    /** put with a keep mask keeps those bits of an existing entry's word, after a touch or not, and not for new keys. */
+    @Test
+    void putKeepsMaskedMetadataOfExistingEntries() {
+        ChampMap m = new ChampMap();
+        for (int i = 0; i < 5_000; i++) {
+            m.put(bytes("k" + i), i, 0x0100_0000 | i);
+        }
+        for (int i = 0; i < 5_000; i++) {
+            byte[] k = bytes("k" + i);
+            if (i % 2 == 0) {
+                m.touch(k, 0x0100_0000 | i); // the in-place path
+            }
+            m.put(k, -i, 0x0200_0000 | 7, 0x00ff_ffff);
+            assertThat(m.meta(k)).as("key %d", i).isEqualTo(0x0200_0000 | i);
+            assertThat(m.get(k)).isEqualTo(-i);
+        }
+        m.put(bytes("new"), 1, 0x0300_0009, 0x00ff_ffff);
+        assertThat(m.meta(bytes("new"))).isEqualTo(0x0300_0009);
     }
 
     /** A full SCAN returns every key present throughout exactly once, whatever changes between steps. */
