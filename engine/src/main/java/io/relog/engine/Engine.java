@@ -221,7 +221,7 @@ public final class Engine {
         this.maxmemoryPolicy = policy;
         eviction.setPolicy(io.relog.engine.eviction.Eviction.Policy.of(policy));
         for (Database db : dbs) {
-            db.keepAccessOnOverwrite(eviction.policy().lfu());
+            db.keepAccessOnOverwrite(lfuPolicy());
         }
     }
 
@@ -358,7 +358,7 @@ public final class Engine {
 
     /** Whether the policy is one of the LFU ones, under which OBJECT FREQ is available. */
     public boolean lfuPolicy() {
-        return maxmemoryPolicy.endsWith("-lfu");
+        return eviction.policy().lfu();
     }
 
     // ------------------------------------------------------------------ execution

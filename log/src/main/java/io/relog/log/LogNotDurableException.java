@@ -1,6 +1,5 @@
 package io.relog.log;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -12,31 +11,11 @@ import java.nio.file.Path;
  * CRC and cuts or refuses what is damaged). The message names the file, the file position and
  * the log offset.
  */
-public final class LogNotDurableException extends IOException {
-
-    private final Path file;
-    private final long position;
-    private final long offset;
+public final class LogNotDurableException extends LogPositionException {
 
     public LogNotDurableException(Path file, long position, long offset, String reason) {
         super("the log cannot be made durable after a failed fsync: " + reason + " in " + file + " at position "
-                + position + " (offset " + offset + "); restart the server (recovery checks the log)");
-        this.file = file;
-        this.position = position;
-        this.offset = offset;
-    }
-
-    public Path file() {
-        return file;
-    }
-
-    /** Position in {@link #file()}. */
-    public long position() {
-        return position;
-    }
-
-    /** Log offset of the batch that could not be verified. */
-    public long offset() {
-        return offset;
+                + position + " (offset " + offset + "); restart the server (recovery checks the log)",
+                file, position, offset);
     }
 }

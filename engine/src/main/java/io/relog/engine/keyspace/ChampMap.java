@@ -620,6 +620,15 @@ public final class ChampMap {
             return (scan >>> orderShift(shift)) & (shift >= 30 ? 3 : MASK);
         }
 
+        /** One past the last of the sorted entries from {@code j} (before {@code hi}) at position {@code p} at {@code shift}. */
+        private int runEnd(long[] order, int j, int hi, int shift, int p) {
+            int e = j + 1;
+            while (e < hi && position(order[e], shift) == p) {
+                e++;
+            }
+            return e;
+        }
+
         /** The node holding sorted entries {@code [lo, hi)}, which share their path above {@code shift}. */
         private Node node(long[] order, int lo, int hi, int shift, Object token) {
             if (shift >= MAX_SHIFT) {
@@ -631,10 +640,7 @@ public final class ChampMap {
             int subCount = 0;
             for (int j = lo; j < hi; ) {
                 int p = position(order[j], shift);
-                int e = j + 1;
-                while (e < hi && position(order[e], shift) == p) {
-                    e++;
-                }
+                int e = runEnd(order, j, hi, shift, p);
                 if (e - j == 1) {
                     dataMap |= 1 << p;
                     dataCount++;
@@ -650,10 +656,7 @@ public final class ChampMap {
             int sub = 0;
             for (int j = lo; j < hi; ) {
                 int p = position(order[j], shift);
-                int e = j + 1;
-                while (e < hi && position(order[e], shift) == p) {
-                    e++;
-                }
+                int e = runEnd(order, j, hi, shift, p);
                 if (e - j == 1) {
                     int i = (int) order[j];
                     slots[2 * d] = keys[i];

@@ -255,27 +255,29 @@ public final class RdbInput implements AutoCloseable {
         return out;
     }
 
-    private void readFully(byte[] dst, int off, int len) throws IOException {
-        if (file != null) {
-            while (true) {
-                int c = Math.min(len, lim - pos);
-                System.arraycopy(buf, pos, dst, off, c);
-                pos += c;
-                off += c;
-                len -= c;
-                if (len == 0) {
-                    return;
-                }
-                if (!nextChunk()) {
-                    throw truncated(len);
-                }
-            }
-        }
+    /** Copies up to {@code len} buffered bytes into {@code dst} at {@code off}; returns how many. */
+    private int copyBuffered(byte[] dst, int off, int len) {
         int c = Math.min(len, lim - pos);
         System.arraycopy(buf, pos, dst, off, c);
         pos += c;
+        return c;
+    }
+
+    private void readFully(byte[] dst, int off, int len) throws IOException {
+        int c = copyBuffered(dst, off, len);
         off += c;
         len -= c;
+        if (file != null) {
+            while (len > 0) {
+                if (!nextChunk()) {
+                    throw truncated(len);
+                }
+                c = copyBuffered(dst, off, len);
+                off += c;
+                len -= c;
+            }
+            return;
+        }
         if (len == 0) {
             return;
         }
