@@ -273,7 +273,8 @@ public final class RelogServer implements AutoCloseable {
         loop.addIterationHook(writer::afterIteration);
         loop.setReplyGate(writer::holdRepliesUntil);
         loop.addCronHook(writer::cron);
-        writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),
+        writer.configure(config.appendonly(), config.appendfsync(), config.logGroupCommitMicros(),
+                config.logRetentionHours(),
                 config.logRetentionBytes());
         writer.start(engine, loop::execute, loop::releaseDurable);
         loop.addIterationHook(snapshotScheduler::afterIteration); // after the writer's: at a batch boundary

@@ -538,7 +538,8 @@ final class ServerCommands {
         }
         applyToEngine(e, config);
         state.diagnostics.configure(config);
-        state.writer.configure(config.appendonly(), config.appendfsync(), config.logRetentionHours(),
+        state.writer.configure(config.appendonly(), config.appendfsync(), config.logGroupCommitMicros(),
+                config.logRetentionHours(),
                 config.logRetentionBytes());
         RelogServer.configureSnapshots(state.snapshots, config);
         state.replica.applyReadOnly();

@@ -108,6 +108,7 @@ public final class ServerConfig {
         add(Directive.bool("io-threads-do-reads", "no", false));
         add(Directive.bool("appendonly", "no", true));
         add(Directive.oneOf("appendfsync", "everysec", true, "everysec", "always", "no"));
+        add(Directive.integer("log-group-commit-us", 0, 0, 1_000_000, true));
         add(Directive.memory("log-segment-bytes", "128mb", 1024, 1L << 30, false));
         add(Directive.integer("log-segment-ms", 0, 0, Long.MAX_VALUE / 2, false));
         add(Directive.integer("log-retention-hours", 168, -1, Integer.MAX_VALUE, true));
@@ -711,6 +712,11 @@ public final class ServerConfig {
 
     public String appendfsync() {
         return get("appendfsync");
+    }
+
+    /** Least microseconds between the starts of two busy fsyncs under {@code always} ({@code log-group-commit-us}). */
+    public long logGroupCommitMicros() {
+        return Long.parseLong(get("log-group-commit-us"));
     }
 
     /** Bytes after which a log segment is rolled ({@code log-segment-bytes}). */

@@ -59,6 +59,7 @@ public final class LogWriter implements Propagation {
     private String snapshotDenial;
     private long retentionHours;
     private long retentionBytes;
+    private long groupCommitMicros;
 
     public LogWriter(CommandLog commandLog, boolean appendonly, String appendfsync) {
         this.commandLog = commandLog;
@@ -80,6 +81,7 @@ public final class LogWriter implements Propagation {
         engine.propagator().forgetSelectedDb(); // the first batch after a start selects its database
         this.syncer = new LogSyncer(commandLog, policy(), this::synced, this::syncFailed);
         syncer.durationListener = fsyncListener;
+        syncer.groupCommitMicros(groupCommitMicros);
         commandLog.setReadersSeeUnsynced(policy() != LogSyncer.Policy.ALWAYS);
         commandLog.setPreallocation(policy() == LogSyncer.Policy.ALWAYS);
         syncer.start();
@@ -115,13 +117,19 @@ public final class LogWriter implements Propagation {
         };
     }
 
-    /** Applies {@code appendonly}, {@code appendfsync} and the retention settings (at start and after CONFIG SET). */
-    public void configure(boolean appendonly, String appendfsync, long retentionHours, long retentionBytes) {
+    /**
+     * Applies {@code appendonly}, {@code appendfsync}, {@code log-group-commit-us} and the
+     * retention settings (at start and after CONFIG SET).
+     */
+    public void configure(boolean appendonly, String appendfsync, long groupCommitMicros, long retentionHours,
+                          long retentionBytes) {
         this.appendonly = appendonly;
         this.appendfsync = appendfsync;
+        this.groupCommitMicros = groupCommitMicros;
         this.retentionHours = retentionHours;
         this.retentionBytes = retentionBytes;
         if (syncer != null) {
+            syncer.groupCommitMicros(groupCommitMicros);
             syncer.policy(policy());
             commandLog.setReadersSeeUnsynced(policy() != LogSyncer.Policy.ALWAYS);
             // Zero-filling ahead makes the fsyncs replies wait for cheaper; without such replies

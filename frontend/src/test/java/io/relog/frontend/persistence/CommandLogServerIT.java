@@ -131,37 +131,63 @@ class CommandLogServerIT {
         }
     }
 
+    /** {@code clients} connections each SET {@code writes} keys {@code c<id>:<i>}, all at once; returns when all are acknowledged. */
+    private static void writeConcurrently(int port, int clients, int writes) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int id = c;
+                done.add(pool.submit(() -> {
+                    try (Jedis j = new Jedis("127.0.0.1", port)) {
+                        for (int i = 0; i < writes; i++) {
+                            j.set("c" + id + ":" + i, "v");
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void oneFsyncServesManyClientsUnderAlways() throws Exception {
         int clients = 16;
         int writes = 200;
         try (RelogServer s = start("--appendonly", "yes", "--appendfsync", "always")) {
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            try {
-                List<Future<?>> done = new ArrayList<>();
-                for (int c = 0; c < clients; c++) {
-                    int id = c;
-                    done.add(pool.submit(() -> {
-                        try (Jedis j = new Jedis("127.0.0.1", s.port())) {
-                            for (int i = 0; i < writes; i++) {
-                                j.set("c" + id + ":" + i, "v");
-                            }
-                        }
-                        return null;
-                    }));
-                }
-                for (Future<?> f : done) {
-                    f.get();
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            writeConcurrently(s.port(), clients, writes);
             try (Jedis j = new Jedis("127.0.0.1", s.port())) {
                 long fsyncs = Long.parseLong(info(j, "persistence").get("log_fsyncs"));
                 assertThat(j.dbSize()).isEqualTo((long) clients * writes);
                 assertThat(fsyncs).as("fsyncs for %d acknowledged writes", clients * writes)
                         .isPositive().isLessThan((long) clients * writes / 2);
             }
+        }
+    }
+
+    @Test
+    void groupCommitIntervalDoesNotDelayALoneSequentialWriter() throws Exception {
+        long intervalMs = 500;
+        int writes = 20;
+        try (RelogServer s = start("--appendonly", "yes", "--appendfsync", "always");
+                Jedis j = new Jedis("127.0.0.1", s.port())) {
+            assertThat(j.configSet("log-group-commit-us", Long.toString(intervalMs * 1000))).isEqualTo("OK");
+            assertThat(j.configGet("log-group-commit-us")).containsEntry("log-group-commit-us", "500000");
+            long start = System.nanoTime();
+            for (int i = 0; i < writes; i++) {
+                j.set("k" + i, "v");
+            }
+            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+            Map<String, String> p = info(j, "persistence");
+            assertThat(p.get("log_synced_offset")).isEqualTo(p.get("log_end_offset"));
+            // Each write is one iteration and one fsync of its own: none waits for the interval
+            // (that would take (writes - 1) * 500 ms = 9.5 s).
+            assertThat(elapsedMs).as("%d sequential writes", writes).isLessThan((writes - 1) * intervalMs / 2);
         }
     }
 
