@@ -258,7 +258,7 @@ public final class RelogServer implements AutoCloseable {
                 loop.execute(() -> diagnostics.addLatencySampleIfNeeded("log-fsync", us / 1000));
             }
         });
-        writer.setGrowthListener(state.replication::logGrew);
+        writer.setGrowthListener(state.replication);
         FrontendCommands.registerAll(engine.commands(), state);
         try {
             AclCommands.configure(state, config);

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * (see {@link ReplicaLink}); this class decides how each sync starts. Engine thread, except
  * {@link #logGrew}.
  */
-final class ReplicationMaster {
+final class ReplicationMaster implements io.relog.frontend.persistence.LogWriter.GrowthListener {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationMaster.class);
     private static final byte[][] PING = {"PING".getBytes(StandardCharsets.US_ASCII)};
@@ -61,9 +61,28 @@ final class ReplicationMaster {
     }
 
     /** The log grew or became durable further: every online link sends the new bytes. Any thread. */
-    void logGrew() {
+    @Override
+    public void grew() {
         for (ReplicaLink l : links) {
             l.logGrew();
+        }
+        for (CdcLink l : cdcLinks) {
+            l.logGrew();
+        }
+    }
+
+    /**
+     * The engine appended a batch readers may see: the replicas get its bytes from memory (one
+     * copy for all of them), each link sending them only if it has sent everything before them
+     * ({@link ReplicaLink#tail}); change-feed readers read the log. Engine thread.
+     */
+    @Override
+    public void appended(long offset, byte[] array, int length) {
+        if (!links.isEmpty()) {
+            byte[] bytes = java.util.Arrays.copyOf(array, length);
+            for (ReplicaLink l : links) {
+                l.tail(offset, bytes);
+            }
         }
         for (CdcLink l : cdcLinks) {
             l.logGrew();

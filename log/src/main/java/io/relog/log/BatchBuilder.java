@@ -86,8 +86,8 @@ public final class BatchBuilder {
         return startDb;
     }
 
-    /** The batch's bytes are {@code array()[0, size())}; valid until the next change. */
-    byte[] array() {
+    /** The batch's bytes are {@code array()[0, size())}; valid until the next change. Do not modify them. */
+    public byte[] array() {
         return buf;
     }
 

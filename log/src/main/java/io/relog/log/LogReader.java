@@ -57,6 +57,22 @@ public final class LogReader implements AutoCloseable {
     }
 
     /**
+     * Moves the reader forward to log offset {@code offset} without reading: the caller has sent
+     * the bytes from {@link #position()} up to it by other means (a replica link sends the batch
+     * the engine just appended from memory). The thread that reads, like the other calls.
+     *
+     * @throws IllegalArgumentException if {@code offset} is behind {@link #position()} or beyond
+     *         the log's {@link CommandLog#readerLimit() reader limit}
+     */
+    public void advance(long offset) {
+        if (offset < position || offset > log.readerLimit()) {
+            throw new IllegalArgumentException("cannot advance a reader at " + position + " to " + offset
+                    + " (reader limit " + log.readerLimit() + ")");
+        }
+        position = offset; // the segment is found (and opened) when the next region is read
+    }
+
+    /**
      * Copies bytes from {@link #position()} into {@code dst} (up to its remaining space and the
      * reader limit) and advances; returns the count, 0 if there is nothing to read now.
      */
@@ -102,7 +118,10 @@ public final class LogReader implements AutoCloseable {
             LogSegment current = log.segmentFor(segmentBase);
             if (current != null && current.endOffset() > segmentEnd) {
                 segmentEnd = current.endOffset(); // the segment was still active and grew
-                return;
+                if (position < segmentEnd) {
+                    return;
+                }
+                // advance() moved past its end, into a later segment
             }
         }
         closeChannel();

@@ -52,6 +52,61 @@ class LogReaderTest {
     }
 
     @Test
+    void advancingSkipsBytesAcrossSegmentsAndReadingGoesOnFromThere() throws Exception {
+        byte[] stream = f.streamBytes();
+        long end = f.log.endOffset();
+        try (LogReader r = f.log.openReader(0)) {
+            long at = 0;
+            while (at < end) {
+                String ctx = ctx() + " at offset " + at;
+                // Read a little (opening a segment), then skip ahead by up to one and a half
+                // segments, as a replica link does when it sends the engine's batch from memory.
+                LogRegion region = r.nextRegion(1 + rnd.nextInt(50));
+                assertThat(region).as(ctx).isNotNull();
+                ByteBuffer b = ByteBuffer.allocate((int) region.length());
+                while (b.hasRemaining()) {
+                    region.channel().read(b, region.position() + b.position());
+                }
+                assertThat(b.array()).as(ctx).isEqualTo(Arrays.copyOfRange(stream, (int) at, (int) region.endOffset()));
+                at = Math.min(end, region.endOffset() + rnd.nextInt(1536));
+                r.advance(at);
+                assertThat(r.position()).as(ctx).isEqualTo(at);
+            }
+            assertThat(r.nextRegion(10)).isNull();
+            assertThatThrownBy(() -> r.advance(end + 1)).as("beyond the reader limit")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> r.advance(end - 1)).as("backwards").isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void advancingPastTheActiveSegmentAfterItRolledReadsFromItsSuccessor() throws Exception {
+        long activeBase = f.log.segments().get(f.log.segments().size() - 1).baseOffset();
+        try (LogReader r = f.log.openReader(activeBase)) {
+            assertThat(r.nextRegion(5)).isNotNull(); // the active segment is open in the reader
+            int segments = f.log.segmentCount();
+            while (f.log.segmentCount() == segments) {
+                f.randomBatch(3, 60, 10); // it grows, then rolls
+            }
+            f.randomBatch(2, 10, 10);
+            long skipTo = f.log.segments().get(f.log.segments().size() - 1).baseOffset() + 1;
+            r.advance(skipTo); // past the end the reader knew, into the new segment
+            byte[] stream = f.streamBytes();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            LogRegion region;
+            while ((region = r.nextRegion(100)) != null) {
+                ByteBuffer b = ByteBuffer.allocate((int) region.length());
+                while (b.hasRemaining()) {
+                    region.channel().read(b, region.position() + b.position());
+                }
+                got.write(b.array());
+            }
+            assertThat(got.toByteArray()).as(ctx())
+                    .isEqualTo(Arrays.copyOfRange(stream, (int) skipTo, stream.length));
+        }
+    }
+
+    @Test
     void readingFromEveryOffsetGivesTheRestOfTheStream() throws Exception {
         byte[] stream = f.streamBytes();
         long end = f.log.endOffset();

@@ -11,7 +11,9 @@
  * from any retained offset of any ID it ever had ({@link io.relog.replica.master.PsyncDecision}),
  * and serves the stream straight from the segment files with {@code sendfile}
  * ({@link io.relog.replica.master.ReplicaLink}): no per-replica output buffer, no copy of the
- * stream in memory, so a slow or far-behind replica costs disk reads, not server memory. (Over
+ * stream in memory, so a slow or far-behind replica costs disk reads, not server memory. (A
+ * replica that is up to date gets each new batch from the bytes the engine just appended, one
+ * shared copy, as Redis' replication buffer does for its online replicas.) (Over
  * TLS, where {@code sendfile} cannot encrypt, the link copies 64 KiB at a time while the socket is
  * writable: still bounded, one buffer and the channel's water mark per replica.) A full
  * sync sends a snapshot the log still continues — an existing one when there is one, so many

@@ -141,10 +141,25 @@ public final class LogWriter implements Propagation {
         }
     }
 
-    private volatile Runnable growthListener = () -> { };
+    /** Who is told that readers may see more of the log: the replication and change-feed links. */
+    public interface GrowthListener {
+        /** The log grew or became durable further. Any thread. */
+        void grew();
 
-    /** Told (on any thread) when the log grows or becomes durable further: replicas send the new bytes. */
-    public void setGrowthListener(Runnable listener) {
+        /**
+         * The engine has just appended {@code length} bytes of {@code array} at log offset
+         * {@code offset}, and readers may see them (not under {@code always}, where they wait for
+         * the fsync and {@link #grew} follows it). The array is reused after the call. Engine thread.
+         */
+        default void appended(long offset, byte[] array, int length) {
+            grew();
+        }
+    }
+
+    private volatile GrowthListener growthListener = () -> { };
+
+    /** Sets who is told when the log grows or becomes durable further: replicas send the new bytes. */
+    public void setGrowthListener(GrowthListener listener) {
         this.growthListener = listener;
     }
 
@@ -304,8 +319,14 @@ public final class LogWriter implements Propagation {
         long now = System.currentTimeMillis();
         long start = System.nanoTime();
         long writtenBefore = commandLog.writtenOffset();
+        long offset = commandLog.endOffset();
+        boolean told = false;
         try {
             commandLog.append(batch, now);
+            if (syncer.policy() != LogSyncer.Policy.ALWAYS) {
+                growthListener.appended(offset, batch.array(), batch.size());
+                told = true;
+            }
         } catch (IOException e) {
             writeFailed(e);
         } finally {
@@ -314,11 +335,18 @@ public final class LogWriter implements Propagation {
         appends++;
         appendNanos += System.nanoTime() - start;
         appendedBytes += commandLog.writtenOffset() - writtenBefore;
-        afterAppend();
+        afterAppend(told);
     }
 
-    /** After batches were appended: roll errors reported, the syncer or the readers told. */
     private void afterAppend() {
+        afterAppend(false);
+    }
+
+    /**
+     * After batches were appended: roll errors reported, the syncer or the readers told
+     * ({@code told}: the readers were already handed the batch, {@link GrowthListener#appended}).
+     */
+    private void afterAppend(boolean told) {
         if (commandLog.activeSegmentEmpty() && !replicating) {
             engine.propagator().forgetSelectedDb(); // a new segment begins with a SELECT
         }
@@ -332,8 +360,8 @@ public final class LogWriter implements Propagation {
         }
         if (syncer.policy() == LogSyncer.Policy.ALWAYS) {
             syncer.request();
-        } else {
-            growthListener.run();
+        } else if (!told) {
+            growthListener.grew();
         }
     }
 
@@ -366,7 +394,7 @@ public final class LogWriter implements Propagation {
     private void synced(long offset) {
         durableOffset = offset;
         if (syncer.policy() == LogSyncer.Policy.ALWAYS) {
-            growthListener.run(); // readers see only durable bytes
+            growthListener.grew(); // readers see only durable bytes
         }
         if (syncFailure != null) {
             syncFailure = null;

@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * holds a write the master could lose). A replica far behind reads from disk at its own pace; a
  * slow one holds no server memory beyond the socket's buffer.
  *
+ * <p><b>The live tail comes from memory.</b> A replica that is up to date gets each batch the
+ * engine appends as the bytes the engine just wrote, with one write ({@link #tail}), when its
+ * reader stands exactly at the batch's offset and the socket is writable; anything else (behind,
+ * congested, {@code appendfsync always}) goes through the files as above. The reader's position
+ * decides, on the event loop, so the two paths never send a byte twice or out of order.
+ *
  * <p><b>Over TLS the bytes are copied.</b> Encryption needs the bytes in memory, so on a TLS
  * connection (an {@code SslHandler} in the pipeline, from {@code tls-port}) the snapshot and the log
  * are read into buffers of {@value #COPY_CHUNK_BYTES} bytes, one after the other while the channel
@@ -345,6 +351,37 @@ public final class ReplicaLink {
                 pumpScheduled.set(false);
                 pump();
             });
+        }
+    }
+
+    /**
+     * The engine has just appended {@code bytes} to the log at {@code offset} (readers may see
+     * them): a link that has sent everything before them sends them from memory, with one write,
+     * instead of reading them back from the segment file; any other link sends from the file as
+     * on {@link #logGrew}. At {@code -P 1} an engine iteration holds a couple of commands, and a
+     * {@code sendfile} of a few hundred bytes per iteration and replica cost the master more than
+     * the copy (README, replication). Any thread; {@code bytes} is not changed afterwards.
+     */
+    public void tail(long offset, byte[] bytes) {
+        if (state == State.ONLINE && !closed) {
+            channel.eventLoop().execute(() -> sendTail(offset, bytes));
+        }
+    }
+
+    private void sendTail(long offset, byte[] bytes) {
+        if (closed || reader == null) {
+            return;
+        }
+        if (reader.position() == offset && channel.isWritable()) {
+            try {
+                reader.advance(offset + bytes.length);
+            } catch (IllegalArgumentException e) {
+                pump(); // the log was reset under this link since: it is about to be closed
+                return;
+            }
+            channel.writeAndFlush(Unpooled.wrappedBuffer(bytes), channel.voidPromise());
+        } else {
+            pump(); // behind (or congested): the files, in order, from where the reader is
         }
     }
 
