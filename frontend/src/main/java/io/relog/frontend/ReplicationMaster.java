@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@code PSYNC}, {@code SYNC}), the replicas' links, keep-alive {@code PING}s in the stream,
  * {@code repl-timeout}, and what INFO reports about replicas. The links serve the log themselves
  * (see {@link ReplicaLink}); this class decides how each sync starts. Engine thread, except
- * {@link #logGrew}.
+ * {@link #grew}.
  */
 final class ReplicationMaster implements io.relog.frontend.persistence.LogWriter.GrowthListener {
 
